@@ -1,0 +1,1 @@
+"""Bothand: accessible multilingual mental-health articles from gettext catalogs."""

@@ -1,0 +1,288 @@
+"""Load gettext catalogs, keep only translations that are safe to serve, and count them.
+
+Each locale has ``locales/<folder>/LC_MESSAGES/content.po`` (article text, msgctxt = slug)
+and ``ui.po`` (interface text). A translation is served only if it is not fuzzy, not empty
+and *valid*: same link targets and emphasis as the English (content), same ``%(name)s``
+placeholders (ui), the right number of plural forms. Anything else falls back to English
+for that one segment and is reported once, with file and line, in :attr:`Catalogs.problems`.
+
+Review state lives in the catalogs themselves, as header comment lines that Babel, msgmerge,
+Poedit and Weblate all keep::
+
+    # Review: medication-and-therapy draft 67100b8dc710
+    # Review: ui reviewed
+
+``draft`` is a machine or non-specialist draft; ``reviewed`` means a qualified translator
+checked it against the English whose text hash follows. When the English changes, the hash
+no longer matches and a reviewed article reads as ``outdated``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from api.content import Article
+from api.locales import LOCALES, Locale
+from api.markup import shape, unsafe_links
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z]")
+REVIEW_LINE = re.compile(r"^#?\s*Review:\s*(\S+)\s+(draft|reviewed)(?:\s+([0-9a-f]{6,64}))?\s*$", re.MULTILINE)
+HASH_LEN = 12
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Stats:
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    invalid: int = 0  # translated but refused (bad markup or placeholders): served in English
+    obsolete: int = 0
+
+    @property
+    def percent(self) -> int:
+        # Floor, so "100" is only ever said of a complete translation.
+        return 100 if self.total == 0 else (100 * self.translated) // self.total
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "total": self.total, "translated": self.translated, "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated, "invalid": self.invalid,
+            "obsolete": self.obsolete, "percent": self.percent,
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    state: str  # "source", "draft", "reviewed" or "outdated"
+    source_hash: str | None = None
+
+
+def message_problems(msg: Message, domain: str, num_plurals: int) -> list[str]:
+    """Why a (non-empty, non-fuzzy) translation must not be served; empty when it is fine."""
+    if not msg.id or not msg.string:
+        return []
+    problems: list[str] = []
+    ids = msg.id if isinstance(msg.id, (list, tuple)) else (msg.id,)
+    strings = msg.string if isinstance(msg.string, (list, tuple)) else (msg.string,)
+    if isinstance(msg.id, (list, tuple)) and len(strings) != num_plurals:
+        problems.append(f"has {len(strings)} plural forms, the catalog's Plural-Forms says {num_plurals}")
+    for text in strings:
+        if not text:
+            continue
+        if domain == "content":
+            if shape(ids[0]) != shape(text):
+                problems.append(
+                    f"markup differs from the English: expected {shape(ids[0]).describe()}, "
+                    f"found {shape(text).describe()}"
+                )
+            for url in unsafe_links(text):
+                problems.append(f"link target {url!r} is not allowed (only http, https, mailto, tel, relative)")
+            if RAW_TAG.search(text) and not RAW_TAG.search(ids[0]):
+                problems.append("contains raw HTML, which is never rendered")
+        else:
+            wanted = set(PLACEHOLDER.findall(ids[-1]))
+            found = set(PLACEHOLDER.findall(text))
+            if wanted != found:
+                problems.append(
+                    f"placeholders differ: expected {sorted(wanted) or 'none'}, found {sorted(found) or 'none'}"
+                )
+            elif wanted:
+                try:
+                    text % dict.fromkeys(wanted, 1)
+                except (ValueError, TypeError, KeyError) as exc:
+                    problems.append(f"cannot be formatted: {exc}")
+    return problems
+
+
+def _key(msg: Message) -> tuple[str | None, str]:
+    msgid = msg.id[0] if isinstance(msg.id, (list, tuple)) else msg.id
+    return msg.context, msgid
+
+
+def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
+    with path.open("rb") as fp:
+        return read_po(fp, locale=locale, abort_invalid=strict)
+
+
+def reviews_from(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
+    return {m.group(1): (m.group(2), m.group(3)) for m in REVIEW_LINE.finditer(catalog.header_comment or "")}
+
+
+@dataclass
+class LocaleCatalogs:
+    locale: Locale
+    content: dict[tuple[str, str], str] = field(default_factory=dict)
+    ui: NullTranslations = field(default_factory=NullTranslations)
+    article_stats: dict[str, Stats] = field(default_factory=dict)
+    ui_stats: Stats = field(default_factory=Stats)
+    reviews: dict[str, Review] = field(default_factory=dict)
+
+    def translate(self, slug: str, source: str) -> str | None:
+        return self.content.get((slug, source))
+
+    def review(self, scope: str) -> Review:
+        return self.reviews.get(scope, Review("source" if self.locale.is_source else "draft"))
+
+    @property
+    def content_stats(self) -> Stats:
+        total = Stats()
+        for st in self.article_stats.values():
+            for name in ("total", "translated", "fuzzy", "untranslated", "invalid", "obsolete"):
+                setattr(total, name, getattr(total, name) + getattr(st, name))
+        return total
+
+
+class Catalogs:
+    """Every locale's catalogs, loaded once at start-up (they change only on deploy)."""
+
+    def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale] = LOCALES):
+        self.locales_dir = locales_dir
+        self.problems: list[Problem] = []
+        self.by_tag: dict[str, LocaleCatalogs] = {}
+        ui_template = locales_dir / "ui.pot"
+        self.ui_ids = (
+            {_key(m) for m in read_catalog(ui_template) if m.id} if ui_template.exists() else set()
+        )
+        for loc in locales:
+            self.by_tag[loc.tag] = self._load_locale(loc, articles)
+        for problem in self.problems:
+            log.warning("translation not served: %s", problem)
+
+    def __getitem__(self, tag: str) -> LocaleCatalogs:
+        return self.by_tag[tag]
+
+    def _load_locale(self, loc: Locale, articles: dict[str, Article]) -> LocaleCatalogs:
+        lc = LocaleCatalogs(loc)
+        folder = self.locales_dir / loc.folder / "LC_MESSAGES"
+        sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
+        if loc.is_source:
+            for slug, article in articles.items():
+                n = len({s.source for s in article.segments()})
+                lc.article_stats[slug] = Stats(total=n, translated=n)
+                lc.reviews[slug] = Review("source", article.source_hash[:HASH_LEN])
+            lc.ui_stats = Stats(total=len(self.ui_ids), translated=len(self.ui_ids))
+            lc.reviews["ui"] = Review("source")
+            return lc
+
+        content_cat = self._read(folder / "content.po", loc)
+        ui_cat = self._read(folder / "ui.po", loc)
+
+        # Content: keep the valid translations of messages the articles still use.
+        seen: dict[tuple[str, str], Message] = {}
+        if content_cat is not None:
+            for msg in content_cat:
+                if not msg.id or msg.context is None:
+                    continue
+                seen[(msg.context, msg.id)] = msg
+                if msg.fuzzy or not msg.string:
+                    continue
+                problems = message_problems(msg, "content", content_cat.num_plurals)
+                if problems:
+                    self._report(folder / "content.po", msg, problems)
+                    continue
+                if (msg.context, msg.id) in sources:
+                    lc.content[(msg.context, msg.id)] = msg.string
+        for slug, article in articles.items():
+            st = Stats()
+            for source in {s.source for s in article.segments()}:
+                st.total += 1
+                msg = seen.get((slug, source))
+                if (slug, source) in lc.content:
+                    st.translated += 1
+                elif msg is not None and msg.fuzzy and msg.string:
+                    st.fuzzy += 1
+                elif msg is not None and msg.string:
+                    st.invalid += 1
+                else:
+                    st.untranslated += 1
+            if content_cat is not None:
+                st.obsolete = sum(1 for (ctx, _id) in content_cat.obsolete if ctx == slug) + sum(
+                    1 for (ctx, mid) in seen if ctx == slug and (ctx, mid) not in sources
+                )
+            lc.article_stats[slug] = st
+            lc.reviews[slug] = self._review(content_cat, slug, article.source_hash)
+
+        lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po")
+        lc.reviews["ui"] = self._review(ui_cat, "ui", None)
+        return lc
+
+    def _read(self, path: Path, loc: Locale) -> Catalog | None:
+        if not path.exists():
+            self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
+            return None
+        try:
+            return read_catalog(path, locale=loc.folder)
+        except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
+            self.problems.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
+            return None
+
+    def _report(self, path: Path, msg: Message, problems: list[str]) -> None:
+        for text in problems:
+            self.problems.append(Problem(path, msg.lineno, f"msgid {_key(msg)[1][:60]!r}: {text}"))
+
+    def _review(self, catalog: Catalog | None, scope: str, source_hash: str | None) -> Review:
+        state, reviewed_hash = reviews_from(catalog).get(scope, ("draft", None)) if catalog else ("draft", None)
+        if state == "reviewed" and source_hash and reviewed_hash and not source_hash.startswith(reviewed_hash):
+            state = "outdated"
+        return Review(state, reviewed_hash)
+
+    def _ui(self, catalog: Catalog | None, path: Path) -> tuple[NullTranslations, Stats]:
+        st = Stats(total=len(self.ui_ids))
+        if catalog is None:
+            st.untranslated = st.total
+            return NullTranslations(), st
+        served = Catalog(locale=catalog.locale, charset="utf-8")
+        served._num_plurals = catalog.num_plurals  # keep the file's Plural-Forms for ngettext
+        served._plural_expr = catalog.plural_expr
+        found: dict[tuple[str | None, str], Message] = {}
+        for msg in catalog:
+            if not msg.id:
+                continue
+            found[_key(msg)] = msg
+            complete = all(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
+            if msg.fuzzy or not complete:
+                continue
+            problems = message_problems(msg, "ui", catalog.num_plurals)
+            if problems:
+                self._report(path, msg, problems)
+                continue
+            served[msg.id] = msg
+        for key in self.ui_ids:
+            msg = found.get(key)
+            if msg is None or not msg.string:
+                st.untranslated += 1
+            elif msg.fuzzy:
+                st.fuzzy += 1
+            elif served.get(msg.id, msg.context) is None:
+                st.invalid += 1
+            else:
+                st.translated += 1
+        st.obsolete = len(catalog.obsolete) + sum(1 for key in found if key not in self.ui_ids)
+        buf = io.BytesIO()
+        write_mo(buf, served)
+        buf.seek(0)
+        return Translations(buf, domain="ui"), st

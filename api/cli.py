@@ -1,0 +1,143 @@
+"""Command line: ``bothand serve | extract | update | init | check | status``.
+
+``extract`` runs ``pybabel extract`` for both domains and keeps the committed .pot when only
+its POT-Creation-Date would change, so re-running it on unchanged sources changes nothing.
+``check`` is what CI runs: every problem is printed as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from api.settings import ROOT, Settings
+
+DOMAINS = {"content": "babel.cfg", "ui": "babel-ui.cfg"}
+PYBABEL_HEADER = ["--project=Bothand", "--version=1", "--copyright-holder=Bothand",
+                  "--msgid-bugs-address=https://github.com/bothand/bothand/issues"]
+
+
+def _pybabel(*args: str) -> None:
+    exe = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(exe), "-q", *args], check=True, cwd=ROOT)  # noqa: S603  # our own fixed arguments
+
+
+def _messages(path: Path) -> list[tuple[object, ...]]:
+    """What a template says, without its header (creation date, Babel version) or line wrapping."""
+    from api.catalogs import read_catalog
+
+    return [
+        (m.context, m.id, tuple(m.auto_comments), tuple(m.locations), tuple(sorted(m.flags)))
+        for m in read_catalog(path) if m.id
+    ]
+
+
+def extract_to(out_dir: Path) -> dict[str, Path]:
+    """Run pybabel extract for every domain into out_dir; returns the .pot paths."""
+    paths = {}
+    for domain, cfg in DOMAINS.items():
+        out = out_dir / f"{domain}.pot"
+        _pybabel("extract", "-F", cfg, "-o", str(out), "--add-comments=Translators:", *PYBABEL_HEADER, ".")
+        paths[domain] = out
+    return paths
+
+
+def stale_templates(locales_dir: Path) -> list[str]:
+    """Which committed .pot files differ from a fresh extraction (ignoring the creation date)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = extract_to(Path(tmp))
+        return [
+            domain for domain, path in fresh.items()
+            if not (locales_dir / path.name).exists() or _messages(path) != _messages(locales_dir / path.name)
+        ]
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    locales_dir = Settings().locales_dir
+    with tempfile.TemporaryDirectory() as tmp:
+        for domain, path in extract_to(Path(tmp)).items():
+            target = locales_dir / path.name
+            if target.exists() and _messages(path) == _messages(target):
+                print(f"{target.relative_to(ROOT)}: unchanged")
+                continue
+            target.write_text(path.read_text("utf-8"), "utf-8")
+            print(f"{target.relative_to(ROOT)}: updated")
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Merge the templates into every catalog (new msgids in, changed ones fuzzy, gone ones obsolete)."""
+    from api.locales import LOCALES
+
+    locales_dir = Settings().locales_dir
+    for loc in LOCALES:
+        if loc.is_source:
+            continue
+        for domain in DOMAINS:
+            po = locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po"
+            if po.exists():
+                _pybabel("update", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
+                         "-l", loc.folder, "--previous")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start catalogs for a new locale from the templates."""
+    locales_dir = Settings().locales_dir
+    for domain in DOMAINS:
+        _pybabel("init", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
+                 "-l", args.locale.replace("-", "_"))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from api.checks import check_all
+
+    problems = check_all(Settings(), stale=not args.skip_stale)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from api.checks import status_table
+
+    print(status_table(Settings()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.app:app", host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bothand", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the site and API")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("extract", help="re-extract locales/*.pot from content and templates").set_defaults(func=cmd_extract)
+    sub.add_parser("update", help="merge the .pot templates into every locale's catalogs").set_defaults(func=cmd_update)
+    init = sub.add_parser("init", help="start catalogs for a new locale")
+    init.add_argument("locale", help="BCP 47 tag, e.g. pt-BR")
+    init.set_defaults(func=cmd_init)
+    check = sub.add_parser("check", help="fail on any catalog problem, naming file and line")
+    check.add_argument("--skip-stale", action="store_true", help="do not re-extract to compare the .pot files")
+    check.set_defaults(func=cmd_check)
+    sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

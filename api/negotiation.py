@@ -1,0 +1,120 @@
+"""Which locale to serve: URL, then the reader's saved choice, then Accept-Language, then English.
+
+Matching a requested tag to a served locale leans on Babel/CLDR: ``Locale.parse`` resolves
+aliases (``tl`` -> ``fil``, ``iw`` -> ``he``) and likely subtags give the script a region
+implies (``zh-TW`` -> Hant, ``zh-SG`` -> Hans). Regional variants fall to their language
+(``es-MX`` -> ``es``, ``pt-PT`` -> ``pt-BR``: the only Portuguese we serve).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.core import get_global
+
+from api.locales import LOCALES, SOURCE, Locale, by_tag
+
+MAX_HEADER = 512  # longer Accept-Language headers are cut: nobody needs more, parsing is O(n)
+MAX_RANGES = 24
+COOKIE = "lang"
+_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]{1,6}))?\s*$")
+
+_BY_LANGUAGE: dict[str, list[Locale]] = {}
+for _loc in LOCALES:
+    _BY_LANGUAGE.setdefault(_loc.babel.language, []).append(_loc)
+
+
+def parse_accept_language(header: str) -> list[tuple[str, float]]:
+    """Language ranges by preference (highest q first; ties keep header order), q=0 dropped."""
+    ranges: list[tuple[str, float, int]] = []
+    for i, part in enumerate(header[:MAX_HEADER].split(",")[:MAX_RANGES]):
+        m = _RANGE.match(part)
+        if not m:
+            continue
+        try:
+            q = float(m.group(2)) if m.group(2) is not None else 1.0
+        except ValueError:
+            continue
+        if not 0 < q <= 1:
+            continue
+        ranges.append((m.group(1), q, i))
+    ranges.sort(key=lambda r: (-r[1], r[2]))
+    return [(tag, q) for tag, q, _ in ranges]
+
+
+def _script_of(parsed: BabelLocale) -> str | None:
+    if parsed.script:
+        return str(parsed.script)
+    likely: dict[str, str] = get_global("likely_subtags")
+    for key in (f"{parsed.language}_{parsed.territory}" if parsed.territory else None, parsed.language):
+        if key and key in likely:
+            parts = likely[key].split("_")
+            if len(parts) > 2:
+                return parts[1]
+    return None
+
+
+@lru_cache(maxsize=1024)
+def match_tag(tag: str) -> Locale | None:
+    """The served locale for one language tag, or None."""
+    exact = by_tag(tag)
+    if exact is not None:
+        return exact
+    try:
+        parsed = BabelLocale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError, TypeError):
+        return None
+    candidates = _BY_LANGUAGE.get(parsed.language, [])
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    script = _script_of(parsed)
+    for loc in candidates:
+        if loc.babel.script == script:
+            return loc
+    return candidates[0]
+
+
+@lru_cache(maxsize=1024)
+def from_accept_language(header: str) -> Locale | None:
+    """The best served locale for an Accept-Language header; None if nothing acceptable matches."""
+    ranges = parse_accept_language(header)
+    excluded = {tag.lower() for tag, q in _all_ranges_with_zero(header) if q == 0}
+    for tag, _q in ranges:
+        if tag == "*":
+            for loc in (SOURCE, *LOCALES):
+                if loc.tag.lower() not in excluded and loc.babel.language not in excluded:
+                    return loc
+            continue
+        loc = match_tag(tag)
+        if loc is not None and loc.tag.lower() not in excluded:
+            return loc
+    return None
+
+
+def _all_ranges_with_zero(header: str) -> list[tuple[str, float]]:
+    found = []
+    for part in header[:MAX_HEADER].split(",")[:MAX_RANGES]:
+        m = _RANGE.match(part)
+        if m and m.group(2) is not None:
+            try:
+                if float(m.group(2)) == 0:
+                    found.append((m.group(1), 0.0))
+            except ValueError:
+                continue
+    return found
+
+
+def negotiate(query_lang: str | None, cookie: str | None, accept_language: str | None) -> tuple[Locale, bool]:
+    """(locale, whether Accept-Language decided or could have decided it, so responses must Vary)."""
+    for explicit in (query_lang, cookie):
+        if explicit:
+            loc = by_tag(explicit)
+            if loc is not None:
+                return loc, False
+    if accept_language:
+        loc = from_accept_language(accept_language)
+        return (loc or SOURCE), True
+    return SOURCE, True

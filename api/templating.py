@@ -1,0 +1,69 @@
+"""Jinja2 environment and per-request translation of interface text.
+
+Templates mark text with ``{{ _("...") }}`` and ``{% trans %}`` (Jinja2's i18n extension,
+new-style gettext so placeholders are ``%(name)s``). The gettext callables are passed in
+each render's context, never installed globally: concurrent requests in different
+languages never share state. Translator text is escaped before any variable is put in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from api.locales import Locale
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
+    return env
+
+
+def _format(text: str, variables: dict[str, Any]) -> Markup:
+    # escape() turns translator text into inert HTML; `%` on Markup escapes each variable too,
+    # except values we built as Markup ourselves (e.g. a link made by a template).
+    safe = escape(text)
+    return safe % variables if variables else safe
+
+
+def gettext_callables(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
+    def gettext(message: str, **variables: Any) -> Markup:
+        return _format(translations.gettext(message), variables)
+
+    def ngettext(__singular: str, __plural: str, __num: int, **variables: Any) -> Markup:
+        variables.setdefault("num", __num)
+        return _format(translations.ngettext(__singular, __plural, __num), variables)
+
+    def pgettext(context: str, message: str, **variables: Any) -> Markup:
+        return _format(translations.pgettext(context, message), variables)
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
+
+
+def locale_filters(locale: Locale) -> dict[str, Callable[..., str]]:
+    def date(value: dt.date, format: str = "long") -> str:
+        return str(format_date(value, format=format, locale=locale.babel))
+
+    def number(value: float) -> str:
+        return str(format_decimal(value, locale=locale.babel))
+
+    def percent(value: float) -> str:
+        return str(format_percent(value / 100, locale=locale.babel))
+
+    return {"format_date": date, "format_number": number, "format_percent": percent}
