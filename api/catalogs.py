@@ -195,8 +195,8 @@ class Catalogs:
         seen: dict[tuple[str, str], Message] = {}
         if content_cat is not None:
             for msg in content_cat:
-                if not msg.id or msg.context is None:
-                    continue
+                if not msg.id or msg.context is None or not isinstance(msg.id, str) or not isinstance(msg.string, str):
+                    continue  # the header, or a plural entry: article text has neither
                 seen[(msg.context, msg.id)] = msg
                 if msg.fuzzy or not msg.string:
                     continue
@@ -210,17 +210,17 @@ class Catalogs:
             st = Stats()
             for source in {s.source for s in article.segments()}:
                 st.total += 1
-                msg = seen.get((slug, source))
+                found = seen.get((slug, source))
                 if (slug, source) in lc.content:
                     st.translated += 1
-                elif msg is not None and msg.fuzzy and msg.string:
+                elif found is not None and found.fuzzy and found.string:
                     st.fuzzy += 1
-                elif msg is not None and msg.string:
+                elif found is not None and found.string:
                     st.invalid += 1
                 else:
                     st.untranslated += 1
             if content_cat is not None:
-                st.obsolete = sum(1 for (ctx, _id) in content_cat.obsolete if ctx == slug) + sum(
+                st.obsolete = sum(1 for m in content_cat.obsolete.values() if m.context == slug) + sum(
                     1 for (ctx, mid) in seen if ctx == slug and (ctx, mid) not in sources
                 )
             lc.article_stats[slug] = st
@@ -242,10 +242,13 @@ class Catalogs:
 
     def _report(self, path: Path, msg: Message, problems: list[str]) -> None:
         for text in problems:
-            self.problems.append(Problem(path, msg.lineno, f"msgid {_key(msg)[1][:60]!r}: {text}"))
+            self.problems.append(Problem(path, msg.lineno or 0, f"msgid {_key(msg)[1][:60]!r}: {text}"))
 
     def _review(self, catalog: Catalog | None, scope: str, source_hash: str | None) -> Review:
-        state, reviewed_hash = reviews_from(catalog).get(scope, ("draft", None)) if catalog else ("draft", None)
+        state: str = "draft"
+        reviewed_hash: str | None = None
+        if catalog is not None:
+            state, reviewed_hash = reviews_from(catalog).get(scope, (state, reviewed_hash))
         if state == "reviewed" and source_hash and reviewed_hash and not source_hash.startswith(reviewed_hash):
             state = "outdated"
         return Review(state, reviewed_hash)
@@ -256,8 +259,7 @@ class Catalogs:
             st.untranslated = st.total
             return NullTranslations(), st
         served = Catalog(locale=catalog.locale, charset="utf-8")
-        served._num_plurals = catalog.num_plurals  # keep the file's Plural-Forms for ngettext
-        served._plural_expr = catalog.plural_expr
+        served.mime_headers = [("Plural-Forms", catalog.plural_forms)]  # the file's rule drives ngettext
         found: dict[tuple[str | None, str], Message] = {}
         for msg in catalog:
             if not msg.id:
@@ -272,12 +274,12 @@ class Catalogs:
                 continue
             served[msg.id] = msg
         for key in self.ui_ids:
-            msg = found.get(key)
-            if msg is None or not msg.string:
+            entry = found.get(key)
+            if entry is None or not entry.string:
                 st.untranslated += 1
-            elif msg.fuzzy:
+            elif entry.fuzzy:
                 st.fuzzy += 1
-            elif served.get(msg.id, msg.context) is None:
+            elif served.get(entry.id, entry.context) is None:
                 st.invalid += 1
             else:
                 st.translated += 1

@@ -59,7 +59,7 @@ def stale_templates(locales_dir: Path) -> list[str]:
 def cmd_extract(args: argparse.Namespace) -> int:
     locales_dir = Settings().locales_dir
     with tempfile.TemporaryDirectory() as tmp:
-        for domain, path in extract_to(Path(tmp)).items():
+        for path in extract_to(Path(tmp)).values():
             target = locales_dir / path.name
             if target.exists() and _messages(path) == _messages(target):
                 print(f"{target.relative_to(ROOT)}: unchanged")

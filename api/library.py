@@ -87,7 +87,7 @@ class Library:
         tr = self.catalogs[loc.tag].ui
 
         def t(text: str) -> dict[str, str]:
-            out = tr.pgettext("crisis", text)
+            out = str(tr.pgettext("crisis", text))
             return {"text": out, "lang": loc.tag if (out != text or loc.is_source) else SOURCE.tag}
 
         return {

@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup

@@ -48,10 +48,10 @@ def parse_accept_language(header: str) -> list[tuple[str, float]]:
 def _script_of(parsed: BabelLocale) -> str | None:
     if parsed.script:
         return str(parsed.script)
-    likely: dict[str, str] = get_global("likely_subtags")
+    likely = get_global("likely_subtags")
     for key in (f"{parsed.language}_{parsed.territory}" if parsed.territory else None, parsed.language):
         if key and key in likely:
-            parts = likely[key].split("_")
+            parts = str(likely[key]).split("_")
             if len(parts) > 2:
                 return parts[1]
     return None
@@ -84,13 +84,13 @@ def from_accept_language(header: str) -> Locale | None:
     excluded = {tag.lower() for tag, q in _all_ranges_with_zero(header) if q == 0}
     for tag, _q in ranges:
         if tag == "*":
-            for loc in (SOURCE, *LOCALES):
-                if loc.tag.lower() not in excluded and loc.babel.language not in excluded:
-                    return loc
+            for any_loc in (SOURCE, *LOCALES):
+                if any_loc.tag.lower() not in excluded and any_loc.babel.language not in excluded:
+                    return any_loc
             continue
-        loc = match_tag(tag)
-        if loc is not None and loc.tag.lower() not in excluded:
-            return loc
+        matched = match_tag(tag)
+        if matched is not None and matched.tag.lower() not in excluded:
+            return matched
     return None
 
 
@@ -115,6 +115,5 @@ def negotiate(query_lang: str | None, cookie: str | None, accept_language: str |
             if loc is not None:
                 return loc, False
     if accept_language:
-        loc = from_accept_language(accept_language)
-        return (loc or SOURCE), True
+        return (from_accept_language(accept_language) or SOURCE), True
     return SOURCE, True

@@ -44,14 +44,14 @@ def _format(text: str, variables: dict[str, Any]) -> Markup:
 
 def gettext_callables(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
     def gettext(message: str, **variables: Any) -> Markup:
-        return _format(translations.gettext(message), variables)
+        return _format(str(translations.gettext(message)), variables)
 
     def ngettext(__singular: str, __plural: str, __num: int, **variables: Any) -> Markup:
         variables.setdefault("num", __num)
-        return _format(translations.ngettext(__singular, __plural, __num), variables)
+        return _format(str(translations.ngettext(__singular, __plural, __num)), variables)
 
     def pgettext(context: str, message: str, **variables: Any) -> Markup:
-        return _format(translations.pgettext(context, message), variables)
+        return _format(str(translations.pgettext(context, message)), variables)
 
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
 

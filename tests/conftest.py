@@ -1,0 +1,66 @@
+"""Shared fixtures: the real app, and a factory for apps over edited copies of content/catalogs."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.settings import ROOT, Settings
+
+SLUG = "medication-and-therapy"
+
+
+@pytest.fixture(scope="session")
+def app() -> Starlette:
+    return create_app(Settings())
+
+
+@pytest.fixture(scope="session")
+def client(app: Starlette) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=True) as c:
+        yield c
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of content/ and locales/ that a test may break."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    return tmp_path
+
+
+@pytest.fixture
+def make_client(project_copy: Path) -> Callable[[], TestClient]:
+    def make() -> TestClient:
+        logging.getLogger("api.catalogs").setLevel(logging.ERROR)
+        settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales")
+        return TestClient(create_app(settings))
+
+    return make
+
+
+def po_path(root: Path, folder: str, domain: str) -> Path:
+    return root / "locales" / folder / "LC_MESSAGES" / f"{domain}.po"
+
+
+def replace_msgstr(path: Path, msgid_start: str, new_msgstr: str | None) -> None:
+    """Set the msgstr of the message whose msgid starts with msgid_start (None: empty it)."""
+    from babel.messages.pofile import read_po, write_po
+
+    with path.open("rb") as fp:
+        catalog = read_po(fp)
+    for msg in catalog:
+        if isinstance(msg.id, str) and msg.id.startswith(msgid_start):
+            msg.string = new_msgstr or ""
+            break
+    else:
+        raise AssertionError(f"no msgid starting with {msgid_start!r} in {path}")
+    with path.open("wb") as fp:
+        write_po(fp, catalog)

@@ -1,0 +1,118 @@
+"""Translations degrade one segment at a time, visibly and honestly; they never break a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.catalogs import Catalogs
+from api.content import load_articles
+from api.locales import LOCALES
+from tests.conftest import SLUG, po_path, replace_msgstr
+from tests.htmltext import find
+
+FIRST_ITEM = "Stabilize brain chemistry"
+
+
+def _item(html: str) -> dict[str, str]:
+    return find(html, "ul")[1].children[0].attrs if False else next(
+        li.attrs for li in find(html, "li") if li.text.strip().startswith(FIRST_ITEM)
+    )
+
+
+def test_complete_catalogs(project_copy: Path) -> None:
+    catalogs = Catalogs(project_copy / "locales", load_articles(project_copy / "content"))
+    for loc in LOCALES:
+        stats = catalogs[loc.tag].article_stats[SLUG]
+        assert stats.percent == 100, (loc.tag, stats)
+        assert catalogs[loc.tag].ui_stats.percent == 100, (loc.tag, catalogs[loc.tag].ui_stats)
+    assert catalogs.problems == []
+
+
+@pytest.mark.parametrize("folder,tag", [("es", "es"), ("ar", "ar")])
+def test_missing_msgstr_falls_back_to_marked_english(
+    project_copy: Path, make_client: Callable[[], TestClient], folder: str, tag: str
+) -> None:
+    before = make_client().get(f"/api/v1/articles/{SLUG}?lang={tag}").json()["translation"]
+    replace_msgstr(po_path(project_copy, folder, "content"), FIRST_ITEM, None)
+    client = make_client()
+    html = client.get(f"/{tag}/articles/{SLUG}").text
+    attrs = _item(html)
+    assert attrs["lang"] == "en" and attrs["dir"] == "ltr"
+    assert "1" in find(html, "div", class_="notice")[0].text  # "1 passage ... shown in English"
+    data = client.get(f"/api/v1/articles/{SLUG}?lang={tag}").json()
+    item = next(b for b in data["blocks"] if b["type"] == "list")["items"][0]
+    assert item["lang"] == "en" and item["text"].startswith(FIRST_ITEM)
+    after = data["translation"]
+    assert after["untranslated"] == before["untranslated"] + 1
+    assert after["percent"] < before["percent"] == 100
+    assert after["segments_in_english"] == 1
+    locales = {x["tag"]: x for x in client.get("/api/v1/locales").json()["locales"]}
+    assert locales[tag]["completeness"]["content"]["percent"] < 100
+
+
+def test_fuzzy_is_never_served(project_copy: Path, make_client: Callable[[], TestClient]) -> None:
+    path = po_path(project_copy, "es", "content")
+    text = path.read_text(encoding="utf-8")
+    marker = f'msgctxt "{SLUG}"\nmsgid "{FIRST_ITEM}'
+    assert marker in text
+    path.write_text(text.replace(marker, f"#, fuzzy\n{marker}", 1), encoding="utf-8")
+    data = make_client().get(f"/api/v1/articles/{SLUG}?lang=es").json()
+    item = next(b for b in data["blocks"] if b["type"] == "list")["items"][0]
+    assert item["lang"] == "en"
+    assert data["translation"]["fuzzy"] == 1
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "<script>alert('x')</script> química",
+        "[pulsa aquí](javascript:alert(1)) química",
+        "**Estabilizar** la química cerebral",  # adds bold the English does not have
+    ],
+)
+def test_hostile_or_mismatched_translation_is_not_served(
+    project_copy: Path, make_client: Callable[[], TestClient], bad: str
+) -> None:
+    replace_msgstr(po_path(project_copy, "es", "content"), FIRST_ITEM, bad)
+    client = make_client()
+    html = client.get(f"/es/articles/{SLUG}").text
+    assert "<script>alert" not in html and "javascript:" not in html
+    assert _item(html)["lang"] == "en"
+    problems = client.app.state.library.catalogs.problems  # type: ignore[attr-defined]
+    assert any(str(p).startswith(str(po_path(project_copy, "es", "content")) + ":") for p in problems)
+
+
+def test_broken_ui_placeholder_falls_back(project_copy: Path, make_client: Callable[[], TestClient]) -> None:
+    replace_msgstr(po_path(project_copy, "es", "ui"), "Published %(published)s", "Publicado %(fecha)s.")
+    html = make_client().get(f"/es/articles/{SLUG}").text
+    dates = find(html, "p", class_="dates")[0]
+    assert dates.text.startswith("Published")  # the English template, with its dates intact
+    assert "<time" in html
+
+
+def test_unreadable_catalog_serves_english(project_copy: Path, make_client: Callable[[], TestClient]) -> None:
+    po_path(project_copy, "vi", "content").write_text('msgid "unterminated\n', encoding="utf-8")
+    r = make_client().get(f"/vi/articles/{SLUG}")
+    assert r.status_code == 200
+    assert find(r.text, "h1")[0].attrs.get("lang") == "en"
+
+
+def test_review_state_is_read_from_the_catalog(project_copy: Path, make_client: Callable[[], TestClient]) -> None:
+    client = make_client()
+    assert client.get(f"/api/v1/articles/{SLUG}?lang=es").json()["translation"]["review"] == "draft"
+    articles = load_articles(project_copy / "content")
+    path = po_path(project_copy, "es", "content")
+    text = path.read_text(encoding="utf-8")
+    reviewed = text.replace(f"# Review: {SLUG} draft", f"# Review: {SLUG} reviewed {articles[SLUG].source_hash[:12]}")
+    path.write_text(reviewed, encoding="utf-8")
+    client = make_client()
+    assert client.get(f"/api/v1/articles/{SLUG}?lang=es").json()["translation"]["review"] == "reviewed"
+    notice = find(client.get(f"/es/articles/{SLUG}").text, "div", class_="notice")[0].text
+    path.write_text(text.replace(f"# Review: {SLUG} draft", f"# Review: {SLUG} reviewed 000000000000"), "utf-8")
+    client = make_client()
+    assert client.get(f"/api/v1/articles/{SLUG}?lang=es").json()["translation"]["review"] == "outdated"
+    assert find(client.get(f"/es/articles/{SLUG}").text, "div", class_="notice")[0].text != notice

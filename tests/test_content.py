@@ -1,0 +1,98 @@
+"""The English source: structure restored from the owner's text, and not one word lost or added."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.content import ContentError, Faq, Heading, ListBlock, Quote, Table, load_articles, parse_article
+from api.settings import ROOT
+from tests.conftest import SLUG
+from tests.htmltext import find, reading_text, words
+
+OWNER_TEXT = Path(__file__).parent / "data" / "medication-and-therapy.owner.txt"
+ARTICLE = ROOT / "content" / f"{SLUG}.md"
+
+
+def owner_words() -> list[str]:
+    """The owner's article as received, minus the page chrome (Previous/Next) and list/FAQ markers."""
+    text = OWNER_TEXT.read_text(encoding="utf-8")
+    text = text[: text.index("\nPrevious\n")]
+    text = text.replace("•", " ")
+    text = re.sub(r"^Q: ", "", text, flags=re.MULTILINE)
+    return words(text)
+
+
+def test_english_page_is_the_owners_text_word_for_word(client: TestClient) -> None:
+    html = client.get(f"/en/articles/{SLUG}").text
+    title = find(html, "h1")[0]
+    body = find(html, "div", id="article-body")[0]
+    page = words(reading_text(html, title)) + words(reading_text(html, body))
+    assert page == owner_words()
+
+
+def test_structure_is_restored() -> None:
+    article = parse_article(ARTICLE)
+    kinds = [b.kind for b in article.blocks]
+    assert article.title.source == "How Medication and Therapy Work Together in Mental Health Healing"
+    assert [b.text.source for b in article.blocks if isinstance(b, Heading)] == [
+        "How Medications Support Mental Health",
+        "How Therapy Helps",
+        "How They Work Together",
+        "What If I Want to Use Natural Remedies or Take Less Medication?",
+        "Frequently Asked Questions",
+        "How to Know What You Need",
+    ]
+    assert kinds.count("list") == 6
+    table = next(b for b in article.blocks if isinstance(b, Table))
+    assert [c.source for c in table.columns] == ["Medication", "Therapy"]
+    assert len(table.rows) == 4 and all(len(r) == 2 for r in table.rows)
+    assert table.caption is not None and table.caption.source == "Together, they form a holistic support system."
+    quote = next(b for b in article.blocks if isinstance(b, Quote))
+    assert quote.paragraphs[0].source.startswith("Medication can calm the storm.")
+    faq = next(b for b in article.blocks if isinstance(b, Faq))
+    assert len(faq.items) == 3
+    assert faq.items[1].question.source == "What if I don’t want to take meds forever?"
+    assert faq.items[1].answer[0].source.startswith("That’s okay.")
+    natural = [b for b in article.blocks if isinstance(b, ListBlock)][3]
+    assert len(natural.items) == 6
+
+
+def test_front_matter() -> None:
+    article = parse_article(ARTICLE)
+    assert article.slug == SLUG
+    assert article.published.isoformat() == "2026-11-27"
+    assert article.summary.source.endswith(".")
+    assert len(article.source_hash) == 64
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("# T\n\ntext\n", "front matter"),
+        ("---\nslug: x\n---\n# T\n", "lacks published"),
+        ("---\nslug: x\npublished: 2026-01-01\nupdated: 2026-01-01\nsummary: s\n---\ntext\n", "`#` title"),
+        ("---\nslug: x\npublished: 2026-01-01\nupdated: 2026-01-01\nsummary: s\n---\n# T\n\n| a |\n| - |\n| b |\n",
+         "caption"),
+        ("---\nslug: x\npublished: 2026-01-01\nupdated: 2026-01-01\nsummary: s\n---\n# T\n\n- a\n  - nested\n",
+         "one paragraph"),
+        ("---\nslug: x\npublished: 2026-01-01\nupdated: 2026-01-01\nsummary: s\n---\n# T\n\n    code\n",
+         "unsupported"),
+    ],
+)
+def test_bad_source_names_file_and_line(tmp_path: Path, source: str, error: str) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(source, encoding="utf-8")
+    with pytest.raises(ContentError, match=re.escape(error)) as info:
+        parse_article(path)
+    assert re.match(rf"{re.escape(str(path))}:\d+: ", str(info.value))
+
+
+def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ContentError, match="already used"):
+        load_articles(tmp_path)

@@ -1,0 +1,99 @@
+"""Which language a reader gets: URL and saved choice first, then Accept-Language, then English."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.negotiation import MAX_HEADER, from_accept_language, negotiate, parse_accept_language
+
+CASES = [
+    ("zh-TW,zh;q=0.9", "zh-Hant"),
+    ("zh-HK", "zh-Hant"),
+    ("zh-MO", "zh-Hant"),
+    ("zh-CN", "zh-Hans"),
+    ("zh-SG", "zh-Hans"),
+    ("zh", "zh-Hans"),
+    ("zh-Hant", "zh-Hant"),
+    ("zh-hant-tw", "zh-Hant"),
+    ("zh-Hans-HK", "zh-Hans"),
+    ("fr-CA", "fr"),
+    ("fr-CH, fr;q=0.9, en;q=0.8", "fr"),
+    ("pt-PT", "pt-BR"),
+    ("pt", "pt-BR"),
+    ("pt-br", "pt-BR"),
+    ("es-MX", "es"),
+    ("es-419", "es"),
+    ("de", None),
+    ("de-DE,de;q=0.9", None),
+    ("de, en;q=0.5", "en"),
+    ("de, es;q=0.5, en;q=0.4", "es"),
+    ("tl", "fil"),
+    ("fil-PH", "fil"),
+    ("ar-EG", "ar"),
+    ("ar-SA,ar;q=0.9,en-US;q=0.8", "ar"),
+    ("fa-IR", "fa"),
+    ("hi-IN", "hi"),
+    ("ko-KR", "ko"),
+    ("vi-VN", "vi"),
+    ("ht-HT", "ht"),
+    ("ru-RU,ru;q=0.9", "ru"),
+    ("en-US,en;q=0.9", "en"),
+    ("en-GB", "en"),
+    ("EN-us", "en"),
+    ("es;q=0.2, fr;q=0.8", "fr"),
+    ("es;q=0, fr;q=0.1", "fr"),
+    ("es;q=0", None),
+    ("*", "en"),
+    ("en;q=0, *", "es"),
+    ("de, *;q=0.1", "en"),
+    ("*;q=0", None),
+    ("", None),
+    ("garbage", None),
+    ("x-klingon", None),
+    ("es;q=abc, fr", "fr"),
+    ("es;q=2, fr", "fr"),
+    (";;;,,,", None),
+    ("vi,en-US;q=0.9,en;q=0.8", "vi"),
+    ("ko;q=0.5, ko-KR;q=0.9, en;q=0.1", "ko"),
+]
+
+
+@pytest.mark.parametrize(("header", "expected"), CASES)
+def test_accept_language(header: str, expected: str | None) -> None:
+    loc = from_accept_language(header)
+    assert (loc.tag if loc else None) == expected
+
+
+def test_q_values_order_and_ties_keep_header_order() -> None:
+    assert [t for t, _ in parse_accept_language("a;q=0.5, b, c;q=0.5, d;q=0")] == ["b", "a", "c"]
+
+
+def test_explicit_choice_beats_header() -> None:
+    assert negotiate("es", None, "fr")[0].tag == "es"
+    assert negotiate(None, "ar", "fr")[0].tag == "ar"
+    assert negotiate("es", "ar", "fr")[0].tag == "es"
+    loc, consulted = negotiate(None, None, "fr-CA")
+    assert (loc.tag, consulted) == ("fr", True)
+    assert negotiate(None, None, None)[0].tag == "en"
+    assert negotiate(None, "nonsense", "vi")[0].tag == "vi"
+
+
+def test_huge_header_is_capped() -> None:
+    header = ",".join(["xx"] * 10_000) + ",es"
+    assert from_accept_language(header) is None  # the `es` lies beyond the cap
+    assert len(header) > MAX_HEADER
+
+
+@given(st.text(max_size=2000))
+def test_no_header_ever_raises(header: str) -> None:
+    loc = from_accept_language(header)
+    assert loc is None or loc.tag
+
+
+@given(st.lists(st.tuples(st.from_regex(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,3}", fullmatch=True),
+                          st.floats(min_value=0, max_value=1)), max_size=10))
+def test_well_formed_headers_never_raise(ranges: list[tuple[str, float]]) -> None:
+    header = ", ".join(f"{tag};q={q:.3f}" for tag, q in ranges)
+    from_accept_language(header)
