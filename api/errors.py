@@ -75,8 +75,9 @@ def as_problem(exc: Exception) -> Problem:
     if isinstance(exc, HTTPException):
         problem = Problem(exc.status_code, exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else "")
         problem.headers = dict(exc.headers or {})
-        if exc.status_code == 405 and not problem.detail:
-            problem.detail = f"This URL answers {problem.headers.get('Allow', 'GET, HEAD')}."
+        if exc.status_code == 405:
+            problem.headers["Allow"] = "GET, HEAD, OPTIONS"  # OPTIONS is answered by api.http
+            problem.detail = "This URL only answers GET, HEAD and OPTIONS."
         return problem
     log.exception("unhandled error", exc_info=exc)
     return Problem(500, "Something went wrong on our side. Please try again later.")

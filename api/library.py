@@ -6,6 +6,8 @@ sources and catalogs change only with a deploy, which restarts the process.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -14,7 +16,7 @@ import yaml
 from babel.numbers import format_decimal
 from jinja2 import Environment
 
-from api.articles import translate_article
+from api.articles import to_json, translate_article
 from api.catalogs import Catalogs
 from api.content import Article, load_articles
 from api.locales import LOCALES, SOURCE, Locale
@@ -67,6 +69,7 @@ class Library:
         self.catalogs = Catalogs(settings.locales_dir, self.articles, LOCALES)
         self.crisis_heading, self.crisis = load_crisis(settings)
         self._translated: dict[tuple[str, str], dict[str, Any]] = {}
+        self._hashes: dict[tuple[str, str], str] = {}
 
     @cached_property
     def env(self) -> Environment:
@@ -81,6 +84,24 @@ class Library:
             data["notice"] = translation_notice(data["translation"], cats.ui, missing)
             self._translated[key] = data
         return self._translated[key]
+
+    def article_hash(self, slug: str, loc: Locale) -> str:
+        """Changes whenever anything a partner shows changes: English text, translation or review."""
+        key = (slug, loc.tag)
+        if key not in self._hashes:
+            payload = json.dumps(to_json(self.article(slug, loc)), sort_keys=True, ensure_ascii=False)
+            self._hashes[key] = "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return self._hashes[key]
+
+    def body_html(self, slug: str, loc: Locale) -> str:
+        """The whole article body as one sanitized HTML fragment (the same markup the page uses)."""
+        template = self.env.get_template("_fragment.html")
+        return template.render(loc=loc, article=self.article(slug, loc)).strip()
+
+    def attribution(self, loc: Locale, url: str) -> dict[str, str]:
+        ui = self.catalogs[loc.tag].ui
+        text = str(ui.gettext("From %(site)s. Shown unchanged, with permission.")) % {"site": "Bothand"}
+        return {"text": text, "lang": loc.tag, "url": url, "site": "Bothand"}
 
     def crisis_data(self, loc: Locale) -> dict[str, Any]:
         """The help-now block in a locale; each string says which language it is in."""

@@ -1,8 +1,10 @@
-"""The JSON API, /api/v1: locales, article summaries, articles."""
+"""The JSON API, /api/v1: locales, article summaries (paged, filterable), articles."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -12,6 +14,13 @@ from api.errors import Problem
 from api.locales import LOCALES, Locale, by_tag
 from api.negotiation import negotiate
 from api.views.common import absolute, api_article_path, library, page_path
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+LICENSE = (
+    "All rights reserved by the author. Partners may show articles unchanged, with the attribution "
+    "text, a link to the original, the translation notice and the crisis resources."
+)
 
 
 def _locale(request: Request) -> tuple[Locale, bool]:
@@ -27,8 +36,8 @@ def _locale(request: Request) -> tuple[Locale, bool]:
     return negotiate(lang, None, request.headers.get("accept-language"))
 
 
-def _json(request: Request, data: Any, loc: Locale | None, vary: bool) -> JSONResponse:
-    headers = {}
+def _json(data: Any, loc: Locale | None, vary: bool, headers: dict[str, str] | None = None) -> JSONResponse:
+    headers = dict(headers or {})
     if loc is not None:
         headers["Content-Language"] = loc.tag
     if vary:
@@ -52,13 +61,14 @@ def _locale_entry(request: Request, loc: Locale) -> dict[str, Any]:
 
 
 async def locales(request: Request) -> JSONResponse:
-    return _json(request, {"locales": [_locale_entry(request, loc) for loc in LOCALES]}, None, False)
+    return _json({"locales": [_locale_entry(request, loc) for loc in LOCALES]}, None, False)
 
 
 def _links(request: Request, slug: str, loc: Locale) -> dict[str, str]:
     return {
         "json": absolute(request, api_article_path(slug, loc)),
         "html": absolute(request, page_path(loc, f"articles/{slug}")),
+        "embed": absolute(request, f"/embed/{loc.tag}/{slug}"),
     }
 
 
@@ -78,7 +88,8 @@ def _alternates(request: Request, slug: str) -> list[dict[str, Any]]:
 
 
 def summary(request: Request, slug: str, loc: Locale) -> dict[str, Any]:
-    data = library(request).article(slug, loc)
+    lib = library(request)
+    data = lib.article(slug, loc)
     return {
         "slug": slug,
         "lang": data["lang"],
@@ -87,16 +98,53 @@ def summary(request: Request, slug: str, loc: Locale) -> dict[str, Any]:
         "summary": data["summary"],
         "published": data["published"],
         "updated": data["updated"],
+        "content_hash": lib.article_hash(slug, loc),
         "translation": data["translation"],
         "urls": _links(request, slug, loc),
         "available_languages": [loc.tag for loc in LOCALES],
     }
 
 
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise Problem(400, f"{name} must be a whole number from {low} to {high}.", kind="invalid-parameter",
+                      parameter=name)
+    return int(raw)
+
+
+def _since(request: Request) -> dt.date | None:
+    raw = request.query_params.get("updated_since")
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw[:10]) if len(raw) == 10 else dt.datetime.fromisoformat(raw).date()
+    except ValueError:
+        raise Problem(400, "updated_since must be an ISO 8601 date, e.g. 2026-01-31.", kind="invalid-parameter",
+                      parameter="updated_since") from None
+
+
 async def articles(request: Request) -> JSONResponse:
     loc, vary = _locale(request)
-    items = [summary(request, slug, loc) for slug in library(request).articles]
-    return _json(request, {"lang": loc.tag, "articles": items}, loc, vary)
+    page = _int_param(request, "page", 1, 1, 1_000_000)
+    per_page = _int_param(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    since = _since(request)
+    lib = library(request)
+    slugs = [s for s, a in lib.articles.items() if since is None or a.updated >= since]
+    last = max(1, -(-len(slugs) // per_page))
+    items = [summary(request, slug, loc) for slug in slugs[(page - 1) * per_page : page * per_page]]
+
+    def url(p: int) -> str:
+        params = {k: v for k, v in request.query_params.items() if k not in ("page", "per_page")}
+        return absolute(request, "/api/v1/articles?" + urlencode({**params, "page": p, "per_page": per_page}))
+
+    rels = {"first": 1, "last": last, **({"prev": page - 1} if 1 < page <= last + 1 else {}),
+            **({"next": page + 1} if page < last else {})}
+    link = ", ".join(f'<{url(p)}>; rel="{rel}"' for rel, p in rels.items())
+    body = {"lang": loc.tag, "page": page, "per_page": per_page, "total": len(slugs), "articles": items}
+    return _json(body, loc, vary, {"Link": link})
 
 
 async def article(request: Request) -> JSONResponse:
@@ -106,8 +154,16 @@ async def article(request: Request) -> JSONResponse:
         raise Problem(404, f"No article is called {slug[:80]!r}.", kind="unknown-article")
     loc, vary = _locale(request)
     data = dict(lib.article(slug, loc))
-    data["requested_lang"] = request.query_params.get("lang")
-    data["urls"] = _links(request, slug, loc)
-    data["alternates"] = _alternates(request, slug)
-    data["crisis"] = lib.crisis_data(loc)
-    return _json(request, data, loc, vary)
+    urls = _links(request, slug, loc)
+    data.update(
+        requested_lang=request.query_params.get("lang") or request.headers.get("accept-language"),
+        canonical_url=urls["html"],
+        urls=urls,
+        alternates=_alternates(request, slug),
+        content_hash=lib.article_hash(slug, loc),
+        html=lib.body_html(slug, loc),
+        license=LICENSE,
+        attribution=lib.attribution(loc, urls["html"]),
+        crisis=lib.crisis_data(loc),
+    )
+    return _json(data, loc, vary, {"Link": f'<{urls["html"]}>; rel="canonical"'})

@@ -81,13 +81,13 @@ def render(
     return HTMLResponse(html, status_code=status, headers={"Content-Language": loc.tag})
 
 
-def embed_code(request: Request, loc: Locale, slug: str) -> str:
+def embed_code(request: Request, loc: Locale, slug: str, height: int = 800) -> str:
     """The copy-paste HTML a partner puts in a page (shown on the developer page, returned by oEmbed)."""
     lib = library(request)
     title = lib.article(slug, loc)["title"].text
     src = absolute(request, f"/embed/{loc.tag}/{slug}")
     return (
-        f'<iframe src="{src}" title="{escape(title)}" lang="{loc.tag}" width="100%" height="800" '
+        f'<iframe src="{src}" title="{escape(title)}" lang="{loc.tag}" width="100%" height="{height}" '
         f'style="border:0" loading="lazy" referrerpolicy="no-referrer"></iframe>\n'
         f'<script src="{absolute(request, "/static/embed-parent.js")}" async></script>'
     )

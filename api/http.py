@@ -1,0 +1,114 @@
+"""HTTP semantics every response shares: validators, caching, HEAD, security and privacy headers.
+
+A pure ASGI middleware (no BaseHTTPMiddleware: it must see the whole body to hash it).
+Every successful GET/HEAD gets a strong ETag (a hash of the exact bytes, so each language and
+each page has its own) and ``Cache-Control: public, max-age, stale-while-revalidate``; a
+matching ``If-None-Match`` gets 304 with no body. Every page gets a Content-Security-Policy
+that forbids third-party requests of any kind, which is the privacy promise made enforceable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Only our own origin, ever: no fonts, scripts, images or beacons from anyone else.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+)
+# Headers a 304 keeps (RFC 9110 15.4.5): the rest describe a body that is not sent.
+KEEP_ON_304 = {"etag", "cache-control", "vary", "content-location", "expires", "date",
+               "access-control-allow-origin", "access-control-expose-headers", "content-language"}
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison, as RFC 9110 asks for If-None-Match."""
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+
+
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Link, Content-Language"),
+]
+PREFLIGHT_HEADERS = [
+    *CORS_HEADERS,
+    (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept-Language, If-None-Match"),
+    (b"access-control-max-age", b"86400"),
+    (b"allow", b"GET, HEAD, OPTIONS"),
+    (b"content-length", b"0"),
+]
+
+
+class HTTPSemantics:
+    def __init__(self, app: ASGIApp, max_age: int, stale_while_revalidate: int):
+        self.app = app
+        self.cache_control = f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            # Every resource is read-only: OPTIONS (a CORS preflight or not) gets the same answer. Reading is open to every origin and carries no credentials, so the answer
+            # never depends on the Origin: no `Vary: Origin` (Starlette's CORSMiddleware adds one, which
+            # would split every CDN cache entry per partner site).
+            await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                await self._finish(scope, start, b"".join(chunks), send)
+
+        await self.app(scope, receive, capture)
+
+    async def _finish(self, scope: Scope, start: Message, body: bytes, send: Send) -> None:
+        status: int = start["status"]
+        headers = MutableHeaders(raw=list(start["headers"]))
+        path: str = scope["path"]
+        method: str = scope["method"]
+        embeddable = path.startswith("/embed/")
+        headers.setdefault("Content-Security-Policy", CSP.format(ancestors="*" if embeddable else "'none'"))
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
+        for name, value in CORS_HEADERS:
+            headers.setdefault(name.decode(), value.decode())
+        if method in ("GET", "HEAD") and status == 200:
+            if "etag" not in headers:
+                headers["ETag"] = etag_for(body)
+            if "set-cookie" not in headers:
+                headers.setdefault("Cache-Control", self.cache_control)
+            if_none_match = Headers(scope=scope).get("if-none-match")
+            if if_none_match and etag_matches(if_none_match, headers["etag"]):
+                kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEEP_ON_304]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        elif status in (404, 410) and method in ("GET", "HEAD"):
+            headers.setdefault("Cache-Control", "public, max-age=60")
+        if method == "HEAD":
+            body = b""
+        await send({"type": "http.response.start", "status": status, "headers": headers.raw})
+        await send({"type": "http.response.body", "body": body})
