@@ -60,9 +60,10 @@ class HTTPSemantics:
             await self.app(scope, receive, send)
             return
         if scope["method"] == "OPTIONS":
-            # Every resource is read-only: OPTIONS (a CORS preflight or not) gets the same answer. Reading is open to every origin and carries no credentials, so the answer
-            # never depends on the Origin: no `Vary: Origin` (Starlette's CORSMiddleware adds one, which
-            # would split every CDN cache entry per partner site).
+            # Every resource is read-only, so OPTIONS (a CORS preflight or not) always gets the same
+            # answer. Reading is open to every origin and carries no credentials, so no answer depends
+            # on the Origin: no `Vary: Origin` (Starlette's CORSMiddleware adds one, which would split
+            # every CDN cache entry per partner site).
             await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT_HEADERS})
             await send({"type": "http.response.body", "body": b""})
             return
