@@ -67,12 +67,15 @@ def _header_problems(path: Path, catalog: Catalog, loc: Locale) -> list[Problem]
 def check_catalog(path: Path, loc: Locale, domain: str) -> list[Problem]:
     if not path.exists():
         return [Problem(_rel(path), 0, "catalog missing (run `bothand init` for this locale)")]
+    problems = _msgfmt(path)
     try:
         catalog = read_catalog(path, strict=True)
     except PoFileError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        return [Problem(_rel(path), int(m.group(1)) if m else 0, f"syntax error: {exc}")]
-    problems = _msgfmt(path) + _header_problems(path, catalog, loc)
+        m = re.search(r"(?:line|on) (\d+)", str(exc))
+        problems.append(Problem(_rel(path), int(m.group(1)) if m else 0, f"syntax error: {exc}"))
+        # Read leniently to report what else is wrong (e.g. the Plural-Forms header behind the error).
+        return problems + _header_problems(path, read_catalog(path), loc)
+    problems += _header_problems(path, catalog, loc)
     for msg in catalog:
         if not msg.id or msg.fuzzy:
             continue

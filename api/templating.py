@@ -56,8 +56,14 @@ def gettext_callables(translations: NullTranslations) -> dict[str, Callable[...,
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
 
 
+# CLDR has no month names for Haitian Creole yet (Babel's "long" gives "2026 M11 27"):
+# an ISO date is unambiguous there.
+DATE_FORMAT_OVERRIDES = {"ht": "short"}
+
+
 def locale_filters(locale: Locale) -> dict[str, Callable[..., str]]:
     def date(value: dt.date, format: str = "long") -> str:
+        format = DATE_FORMAT_OVERRIDES.get(locale.tag, format)
         return str(format_date(value, format=format, locale=locale.babel))
 
     def number(value: float) -> str:

@@ -1,0 +1,145 @@
+"""The accessibility harness: a live server, Debian's Chromium via Playwright, axe-core, vnu.
+
+The suite and its own self-test (test_harness.py) use exactly these functions, so a harness
+that stopped seeing violations would fail its self-test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.locales import LOCALES
+from api.settings import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",  # we run as root in CI containers
+    "--disable-background-networking",  # the machine has no internet: keep Chromium from trying
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# No rule is switched off. (If one ever must be, list it here with the reason beside it.)
+AXE_DISABLED: dict[str, str] = {}
+SLUG = "medication-and-therapy"
+WIDTHS = (1280, 320)
+SCHEMES = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str
+    path: str
+    status: int = 200
+
+
+def pages_for(tag: str) -> list[PageSpec]:
+    """Every kind of HTML page the site serves, in one locale."""
+    return [
+        PageSpec("home", f"/{tag}/"),
+        PageSpec("article", f"/{tag}/articles/{SLUG}"),
+        PageSpec("accessibility", f"/{tag}/accessibility"),
+        PageSpec("languages", f"/{tag}/languages"),
+        PageSpec("developers", f"/{tag}/developers"),
+        PageSpec("not-found", f"/{tag}/articles/no-such-article", 404),
+        PageSpec("embed", f"/embed/{tag}/{SLUG}"),
+    ]
+
+
+ALL_TAGS = [loc.tag for loc in LOCALES]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def live_server() -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603  # our own server, fixed arguments
+        [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/robots.txt", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("the live server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def run_axe(page: Any) -> list[dict[str, Any]]:
+    """axe-core violations on the page as it is now (the context must bypass CSP to inject axe)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result: dict[str, Any] = page.evaluate(
+        """async ([tags, disabled]) => {
+            const rules = Object.fromEntries(disabled.map((id) => [id, { enabled: false }]));
+            return await axe.run(document, { runOnly: { type: "tag", values: tags }, rules,
+                                             resultTypes: ["violations"] });
+        }""",
+        [AXE_TAGS, list(AXE_DISABLED)],
+    )
+    return list(result["violations"])
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:3]]
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} -> {targets}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class VnuMessage:
+    file: str
+    line: int
+    kind: str  # "error", "info" (warnings are info with subType warning)
+    sub_type: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.kind}{'/' + self.sub_type if self.sub_type else ''}: {self.message}"
+
+
+def run_vnu(files: list[Path]) -> list[VnuMessage]:
+    """The Nu HTML Checker over many files in one Java start."""
+    run = subprocess.run(  # noqa: S603  # fixed arguments
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True, text=True, check=True,
+    )
+    data = json.loads(run.stderr or run.stdout)
+    return [
+        VnuMessage(m.get("url", "").removeprefix("file:"), int(m.get("lastLine", 0)), m.get("type", ""),
+                   m.get("subType", ""), m.get("message", ""))
+        for m in data["messages"]
+    ]
