@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     content_dir: Path = ROOT / "content"
     locales_dir: Path = ROOT / "locales"
-    templates_dir: Path = ROOT / "site" / "templates"
+    # Overridable so the accessibility suite can prove it fails on a broken template (tests/browser).
+    templates_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("BOTHAND_TEMPLATES_DIR", ROOT / "site" / "templates"))
+    )
     static_dir: Path = ROOT / "site" / "static"
     crisis_file: Path = ROOT / "crisis.yaml"
     # Public origin, e.g. https://bothand.example, for links in the API, feeds and sitemap when the

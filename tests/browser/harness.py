@@ -7,6 +7,7 @@ that stopped seeing violations would fail its self-test.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -73,12 +74,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
+def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603  # our own server, fixed arguments
         [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -143,3 +145,52 @@ def run_vnu(files: list[Path]) -> list[VnuMessage]:
                    m.get("subType", ""), m.get("message", ""))
         for m in data["messages"]
     ]
+
+
+def axe_failures(browser: Any, base_url: str, tag: str, width: int, scheme: str) -> tuple[int, list[str]]:
+    """(pages checked, failures) for every page of one locale at one width and colour scheme."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme,
+        bypass_csp=True,  # only so axe can be injected; the served CSP is tested in test_privacy
+    )
+    page = context.new_page()
+    failures = []
+    count = 0
+    try:
+        for spec in pages_for(tag):
+            response = page.goto(base_url + spec.path)
+            if response is None or response.status != spec.status:
+                failures.append(f"{spec.path}: status {response.status if response else None}")
+                continue
+            violations = run_axe(page)
+            count += 1
+            if violations:
+                failures.append(f"{spec.path} @{width}px {scheme}:\n{describe(violations)}")
+    finally:
+        context.close()
+    return count, failures
+
+
+# Warnings we have read and accept, each with the reason.
+ACCEPTED_VNU_WARNINGS: dict[str, str] = {
+    'This document appears to be written in Tagalog but the “html” start tag has “lang="fil"”':
+        "Filipino (fil) is the standardized form of Tagalog; CLDR, browsers and our catalogs use `fil`, "
+        "vnu's language guesser only knows `tl`.",
+}
+
+
+def vnu_failures(base_url: str, folder: Path, tags: list[str]) -> tuple[int, list[VnuMessage]]:
+    """(pages checked, errors and unreviewed warnings) for every page of the given locales."""
+    files: list[Path] = []
+    for tag in tags:
+        for spec in pages_for(tag):
+            r = httpx.get(base_url + spec.path)
+            path = folder / f"{tag}--{spec.name}.html"
+            path.write_bytes(r.content)
+            files.append(path)
+    bad = [
+        m for m in run_vnu(files)
+        if m.kind == "error"
+        or (m.sub_type in ("fatal", "warning") and not any(w in m.message for w in ACCEPTED_VNU_WARNINGS))
+    ]
+    return len(files), bad

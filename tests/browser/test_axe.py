@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.harness import ALL_TAGS, SCHEMES, WIDTHS, describe, pages_for, run_axe
+from tests.browser.harness import ALL_TAGS, SCHEMES, WIDTHS, axe_failures
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -15,20 +15,6 @@ from tests.browser.harness import ALL_TAGS, SCHEMES, WIDTHS, describe, pages_for
 @pytest.mark.parametrize("tag", ALL_TAGS)
 def test_no_axe_violations(browser: Browser, base_url: str, checked: Counter[str], tag: str, width: int,
                            scheme: str) -> None:
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, color_scheme=scheme,  # type: ignore[arg-type]
-        bypass_csp=True,  # only so axe can be injected; the served CSP is tested elsewhere
-    )
-    page = context.new_page()
-    failures = []
-    try:
-        for spec in pages_for(tag):
-            response = page.goto(base_url + spec.path)
-            assert response is not None and response.status == spec.status, spec
-            violations = run_axe(page)
-            checked["axe: page x locale x width x scheme"] += 1
-            if violations:
-                failures.append(f"{spec.path} @{width}px {scheme}:\n{describe(violations)}")
-    finally:
-        context.close()
+    count, failures = axe_failures(browser, base_url, tag, width, scheme)
+    checked["axe: page x locale x width x scheme combinations"] += count
     assert not failures, "\n\n".join(failures)

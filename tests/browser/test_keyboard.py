@@ -1,0 +1,97 @@
+"""Keyboard and screen-reader use: skip link, visible focus, and the accessibility tree."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from api.app import create_app
+from api.locales import LOCALES
+from tests.browser.harness import ALL_TAGS, SLUG, pages_for
+
+LIBRARY = create_app().state.library
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("tag", ALL_TAGS)
+def test_skip_link_is_first_and_moves_focus_into_main(page: Page, base_url: str, tag: str) -> None:
+    page.goto(f"{base_url}/{tag}/articles/{SLUG}")
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => [document.activeElement.tagName, document.activeElement.getAttribute('href')]")
+    assert first == ["A", "#main"]
+    assert page.locator(".skip-link").is_visible()  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the next Tab continues inside main, not back in the header
+    assert page.evaluate("() => document.getElementById('main').contains(document.activeElement)")
+
+
+FOCUS_STYLE = """(el) => {
+    el.focus();
+    const s = getComputedStyle(el);
+    return {visible: el === document.activeElement && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+            text: el.textContent.trim().slice(0, 40)};
+}"""
+
+
+@pytest.mark.parametrize("tag", ["en", "ar", "zh-Hant"])
+def test_every_focusable_element_shows_focus(page: Page, base_url: str, tag: str) -> None:
+    for spec in pages_for(tag):
+        page.goto(base_url + spec.path)
+        page.keyboard.press("Tab")  # keyboard modality, so :focus-visible applies
+        focusables = page.locator("a[href], button, input, select, textarea, [tabindex='0']")
+        missing = []
+        for i in range(focusables.count()):
+            result = focusables.nth(i).evaluate(FOCUS_STYLE)
+            if not result["visible"]:
+                missing.append(result["text"])
+        assert not missing, f"{spec.path}: no visible focus on {missing}"
+
+
+def _expected_headings(tag: str) -> list[tuple[int, str]]:
+    loc = next(loc for loc in LOCALES if loc.tag == tag)
+    data = LIBRARY.article(SLUG, loc)
+    out = [(1, data["title"].text)]
+    for block in data["blocks"]:
+        if block["type"] == "heading":
+            out.append((block["level"], block["text"].text))
+        elif block["type"] == "faq":
+            out += [(block["level"], item["question"].text) for item in block["items"]]
+    out.append((2, LIBRARY.crisis_data(loc)["heading"]["text"]))
+    return [(level, re.sub(r"\s+", " ", text).strip()) for level, text in out]
+
+
+@pytest.mark.parametrize("tag", ALL_TAGS)
+def test_accessibility_tree_of_the_article(page: Page, base_url: str, tag: str) -> None:
+    """What a screen reader gets: landmarks, heading outline, table headers, link names, languages."""
+    page.goto(f"{base_url}/{tag}/articles/{SLUG}")
+    tree = page.locator("body").aria_snapshot()
+    for landmark in ("banner", "navigation", "main", "contentinfo"):
+        assert f"- {landmark}" in tree, landmark
+    headings = page.evaluate("""() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+        .map(h => [Number(h.tagName[1]), h.textContent.replace(/\\s+/g, ' ').trim()])""")
+    assert [tuple(h) for h in headings] == _expected_headings(tag)
+    assert page.get_by_role("table").count() == 1
+    columns = page.get_by_role("columnheader").all_inner_texts()
+    loc = next(loc for loc in LOCALES if loc.tag == tag)
+    table = next(b for b in LIBRARY.article(SLUG, loc)["blocks"] if b["type"] == "table")
+    assert [c.strip() for c in columns] == [c.text for c in table["columns"]]
+    assert page.get_by_role("table").get_attribute("aria-label") is None  # named by its caption
+    names = page.get_by_role("navigation").first.get_by_role("link").all_inner_texts()
+    assert [n.strip() for n in names] == [loc.autonym for loc in LOCALES]
+    langs = page.evaluate("""() => [...document.querySelectorAll('.language-switcher a')]
+        .map(a => [a.lang, a.getAttribute('aria-current')])""")
+    assert langs == [[loc.tag, "true" if loc.tag == tag else None] for loc in LOCALES]
+    # Every link has a name a screen reader can say.
+    unnamed = page.evaluate("() => [...document.links].filter(a => !a.textContent.trim()).length")
+    assert unnamed == 0
