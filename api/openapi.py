@@ -263,7 +263,8 @@ def document(slugs: list[str]) -> dict[str, Any]:
             "/api/oembed": {"get": {
                 "operationId": "oembed", "summary": "oEmbed 1.0 for article URLs (type rich)",
                 "parameters": [
-                    {"name": "url", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1},
+                     "description": "An article page URL on this site, e.g. https://…/es/articles/…"},
                     {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 50, "maximum": 10000}},
                     {"name": "maxheight", "in": "query",
                      "schema": {"type": "integer", "minimum": 50, "maximum": 10000}},
@@ -274,7 +275,7 @@ def document(slugs: list[str]) -> dict[str, Any]:
                               "304": NOT_MODIFIED,
                               "400": _problem("A parameter is missing or invalid"),
                               "404": _problem("The URL is not an article on this site"),
-                              "501": _problem("Only format=json is supported")}}},
+                              "501": _problem("format=xml: oEmbed's XML format is not offered")}}},
         },
         "components": {"schemas": {
             "Text": TEXT, "Stats": STATS, "Translation": TRANSLATION, "Block": BLOCK, "Urls": URLS,

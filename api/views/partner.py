@@ -38,8 +38,10 @@ async def oembed(request: Request) -> Response:
     """oEmbed 1.0 (https://oembed.com): type `rich`, JSON only."""
     url = request.query_params.get("url")
     fmt = request.query_params.get("format", "json")
-    if fmt != "json":
+    if fmt == "xml":  # a real oEmbed format we do not offer: the spec's answer is 501
         raise Problem(501, "Only format=json is supported.", kind="unsupported-format")
+    if fmt != "json":
+        raise Problem(400, "format must be json.", kind="invalid-parameter", parameter="format")
     if not url:
         raise Problem(400, "The url parameter is required.", kind="invalid-parameter", parameter="url")
     parts = urlsplit(url)

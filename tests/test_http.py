@@ -1,0 +1,95 @@
+"""HTTP semantics a CDN and a partner rely on: validators, caching, HEAD, CORS, Allow, headers."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import SLUG
+
+URLS = ["/api/v1/locales", f"/api/v1/articles/{SLUG}?lang=fa", "/api/v1/articles", f"/ko/articles/{SLUG}",
+        "/es/", "/ar/feed.xml", "/sitemap.xml", "/robots.txt", f"/embed/vi/{SLUG}", "/api/v1/openapi.json"]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_strong_etag_and_304(client: TestClient, url: str) -> None:
+    r = client.get(url)
+    etag = r.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert r.headers["cache-control"] == "public, max-age=300, stale-while-revalidate=86400"
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag and "cache-control" in again.headers
+    assert "content-type" not in again.headers
+    assert client.get(url, headers={"If-None-Match": '"other", ' + etag}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": "W/" + etag}).status_code == 304  # weak comparison
+    assert client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_head_everywhere_get_is(client: TestClient, url: str) -> None:
+    get = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.content))
+
+
+def test_each_language_has_its_own_etag(client: TestClient) -> None:
+    tags = {client.get(f"/api/v1/articles/{SLUG}?lang={t}").headers["etag"] for t in ("en", "es", "ar")}
+    assert len(tags) == 3
+
+
+def test_vary_only_when_negotiated(client: TestClient) -> None:
+    assert client.get(f"/api/v1/articles/{SLUG}").headers["vary"] == "Accept-Language"
+    assert "vary" not in client.get(f"/api/v1/articles/{SLUG}?lang=es").headers
+    assert "vary" not in client.get(f"/es/articles/{SLUG}").headers  # the URL names the language
+    assert "vary" not in client.get("/api/v1/locales").headers
+
+
+def test_cors_for_any_origin(client: TestClient) -> None:
+    r = client.get("/api/v1/locales", headers={"Origin": "https://clinic.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "ETag" in r.headers["access-control-expose-headers"]
+    pre = client.options(f"/api/v1/articles/{SLUG}", headers={
+        "Origin": "https://clinic.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "accept-language, if-none-match"})
+    assert pre.status_code == 204
+    assert pre.headers["access-control-allow-origin"] == "*"
+    assert "GET" in pre.headers["access-control-allow-methods"]
+    assert "If-None-Match" in pre.headers["access-control-allow-headers"]
+    assert "vary" not in pre.headers
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_405_with_allow(client: TestClient, method: str) -> None:
+    for url in (f"/api/v1/articles/{SLUG}", f"/es/articles/{SLUG}"):
+        r = client.request(method, url)
+        assert r.status_code == 405
+        assert r.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert client.request(method, "/api/v1/locales").headers["content-type"].startswith("application/problem+json")
+
+
+def test_security_and_privacy_headers(client: TestClient) -> None:
+    r = client.get(f"/es/articles/{SLUG}")
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "set-cookie" not in r.headers
+    embed = client.get(f"/embed/ar/{SLUG}")
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers and "set-cookie" not in embed.headers
+
+
+def test_choosing_a_language_is_never_cached(client: TestClient) -> None:
+    r = client.get("/choose-language/es?next=/es/", follow_redirects=False)
+    assert r.headers["cache-control"] == "no-store"
+    client.cookies.clear()
+
+
+def test_errors_are_cacheable_briefly_and_never_500(client: TestClient) -> None:
+    r = client.get("/es/articles/nope")
+    assert r.status_code == 404 and r.headers["cache-control"] == "public, max-age=60"
+    for url in ["/%00", "/es/articles/%ff%fe", "/api/v1/articles/..%2f..%2fetc", "/api/v1/articles?lang=%00",
+                "/api/oembed?url=javascript:alert(1)", "/embed/xx/yy", "/" + "a" * 5000]:
+        assert client.get(url).status_code < 500, url

@@ -1,0 +1,119 @@
+"""Embeds, oEmbed, feeds and the sitemap, as a partner clinic or a crawler uses them."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.locales import LOCALES
+from tests.conftest import SLUG
+from tests.htmltext import find
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.mark.parametrize("tag", [loc.tag for loc in LOCALES])
+def test_embed_page(client: TestClient, tag: str) -> None:
+    r = client.get(f"/embed/{tag}/{SLUG}")
+    assert r.status_code == 200 and "set-cookie" not in r.headers
+    html = r.text
+    root = find(html, "html")[0]
+    assert root.attrs["lang"] == tag and root.attrs["dir"] == ("rtl" if tag in ("ar", "fa") else "ltr")
+    assert find(html, "title")[0].text.strip()
+    assert find(html, "base")[0].attrs["target"] == "_top"  # links leave the iframe
+    assert find(html, "aside", id="help-now")  # crisis resources always travel with the article
+    assert find(html, "footer", class_="attribution")
+    assert not find(html, "nav")  # no site chrome inside a partner's page
+
+
+def test_embed_script_is_optional(client: TestClient) -> None:
+    assert find(client.get(f"/embed/es/{SLUG}").text, "script")[0].attrs["src"] == "/static/embed-resize.js"
+    assert not find(client.get(f"/embed/es/{SLUG}?resize=0").text, "script")
+
+
+def test_embed_unknowns_are_404(client: TestClient) -> None:
+    assert client.get(f"/embed/de/{SLUG}").status_code == 404
+    assert client.get("/embed/es/nope").status_code == 404
+
+
+def test_oembed(client: TestClient) -> None:
+    url = f"http://testserver/ar/articles/{SLUG}"
+    r = client.get(f"/api/oembed?url={quote(url)}&maxwidth=500&format=json")
+    data = r.json()
+    assert (data["version"], data["type"], data["provider_name"]) == ("1.0", "rich", "Bothand")
+    assert data["width"] == 500
+    iframe = find(data["html"], "iframe")[0]
+    assert iframe.attrs["src"] == f"http://testserver/embed/ar/{SLUG}"
+    assert iframe.attrs["title"] == data["title"] and iframe.attrs["lang"] == "ar"
+    assert client.get(iframe.attrs["src"]).status_code == 200  # the embed HTML works
+    assert find(data["html"], "script")[0].attrs["src"].endswith("/static/embed-parent.js")
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("url=https://evil.example/ar/articles/x", 404),
+    (f"url=http://testserver/ar/articles/{SLUG}&format=xml", 501),
+    (f"url=http://testserver/ar/articles/{SLUG}&maxwidth=abc", 400),
+    ("", 400),
+    ("url=http://testserver/de/articles/x", 404),
+])
+def test_oembed_errors(client: TestClient, query: str, status: int) -> None:
+    r = client.get(f"/api/oembed?{query}")
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_oembed_discovery_link(client: TestClient) -> None:
+    html = client.get(f"/vi/articles/{SLUG}").text
+    link = [el for el in find(html, "link") if el.attrs.get("type") == "application/json+oembed"][0]
+    assert client.get(link.attrs["href"]).json()["type"] == "rich"
+
+
+def test_developer_page_shows_embed_code(client: TestClient) -> None:
+    html = client.get("/es/developers").text
+    code = " ".join(el.text for el in find(html, "code"))
+    assert "<iframe" in code and f"/embed/es/{SLUG}" in code and "curl" in code
+
+
+@pytest.mark.parametrize("tag", ["en", "ar", "zh-Hant"])
+def test_atom_feed(client: TestClient, tag: str) -> None:
+    r = client.get(f"/{tag}/feed.xml")
+    assert r.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(r.content)
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == tag
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    links = {ln.get("hreflang"): ln.get("href") for ln in entries[0].findall(f"{ATOM}link") if ln.get("hreflang")}
+    assert set(links) == {loc.tag for loc in LOCALES} - {tag}
+    assert entries[0].find(f"{ATOM}title").text  # type: ignore[union-attr]
+
+
+def test_sitemap_has_every_page_with_alternates(client: TestClient) -> None:
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    urls = root.findall(f"{SM}url")
+    assert len(urls) == 5 * len(LOCALES)  # home, article, languages, accessibility, developers
+    for url in urls:
+        alternates = {ln.get("hreflang") for ln in url.findall(f"{XHTML}link")}
+        assert alternates == {loc.tag for loc in LOCALES} | {"x-default"}
+    locs = {u.find(f"{SM}loc").text for u in urls}  # type: ignore[union-attr]
+    assert f"http://testserver/ar/articles/{SLUG}" in locs
+
+
+def test_robots(client: TestClient) -> None:
+    text = client.get("/robots.txt").text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_base_url_setting_for_cdns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.app import create_app
+    from api.settings import Settings
+
+    monkeypatch.setenv("BOTHAND_BASE_URL", "https://bothand.example/")
+    app = create_app(Settings())
+    data = TestClient(app).get(f"/api/v1/articles/{SLUG}?lang=es").json()
+    assert data["canonical_url"] == f"https://bothand.example/es/articles/{SLUG}"
