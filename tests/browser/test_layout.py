@@ -55,7 +55,9 @@ def test_forced_colors_keep_focus_and_borders(browser: Browser, base_url: str) -
     page.keyboard.press("Tab")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
-    borders = page.evaluate("() => [...document.querySelectorAll('th, td')].map(c => getComputedStyle(c).borderTopStyle)")
+    borders = page.evaluate(
+        "() => [...document.querySelectorAll('th, td')].map(c => getComputedStyle(c).borderTopStyle)"
+    )
     assert borders and set(borders) == {"solid"}
     assert page.evaluate("() => getComputedStyle(document.querySelector('.crisis')).borderTopStyle") == "solid"
     context.close()
