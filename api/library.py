@@ -70,6 +70,7 @@ class Library:
         self.crisis_heading, self.crisis = load_crisis(settings)
         self._translated: dict[tuple[str, str], dict[str, Any]] = {}
         self._hashes: dict[tuple[str, str], str] = {}
+        self._bodies: dict[tuple[str, str], str] = {}
 
     @cached_property
     def env(self) -> Environment:
@@ -95,8 +96,11 @@ class Library:
 
     def body_html(self, slug: str, loc: Locale) -> str:
         """The whole article body as one sanitized HTML fragment (the same markup the page uses)."""
-        template = self.env.get_template("_fragment.html")
-        return template.render(loc=loc, article=self.article(slug, loc)).strip()
+        key = (slug, loc.tag)
+        if key not in self._bodies:
+            template = self.env.get_template("_fragment.html")
+            self._bodies[key] = template.render(loc=loc, article=self.article(slug, loc)).strip()
+        return self._bodies[key]
 
     def attribution(self, loc: Locale, url: str) -> dict[str, str]:
         ui = self.catalogs[loc.tag].ui

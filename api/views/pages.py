@@ -28,10 +28,11 @@ def path_locale(request: Request) -> Locale:
 
 
 async def root(request: Request) -> Response:
-    loc, consulted = reader_locale(request)
+    loc, _ = reader_locale(request)
     response = RedirectResponse(page_path(loc), status_code=303)
+    # The answer depends on the reader's cookie and languages: never share it between readers.
     response.headers["Vary"] = "Cookie, Accept-Language"
-    response.headers["Cache-Control"] = "private, no-cache" if not consulted else "no-cache"
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

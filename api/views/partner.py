@@ -26,7 +26,7 @@ async def embed(request: Request) -> Response:
         raise Problem(404, f"No article is called {slug[:80]!r}.", kind="unknown-article")
     data = lib.article(slug, loc)
     canonical = absolute(request, f"/{loc.tag}/articles/{slug}")
-    site_link = Markup('<a href="{}">Bothand</a>').format(canonical)  # noqa: S704  # format() escapes the URL
+    site_link = Markup('<a href="{}"><bdi>Bothand</bdi></a>').format(canonical)  # noqa: S704  # format() escapes the URL
     return render(
         request, "embed.html", loc, None,
         {"article": data, "notice": data["notice"], "crisis": lib.crisis_data(loc), "canonical": canonical,
