@@ -107,8 +107,9 @@ def test_unknown_language_page_lists_languages(client: TestClient) -> None:
     assert {"es", "ar", "zh-Hant"} <= links
 
 
-def test_crisis_block_on_article(client: TestClient) -> None:
-    html = client.get(f"/es/articles/{SLUG}").text
+@pytest.mark.parametrize("path", [f"/es/articles/{SLUG}", "/es/"])
+def test_crisis_block_on_article_and_home(client: TestClient, path: str) -> None:
+    html = client.get(path).text
     aside = find(html, "aside", id="help-now")[0]
     hrefs = [a.attrs["href"] for a in find(html, "a") if a.attrs.get("href", "").startswith(("tel:", "sms:"))]
     assert "tel:988" in hrefs and "sms:988" in hrefs

@@ -60,7 +60,7 @@ async def home(request: Request) -> Response:
     loc = path_locale(request)
     lib = library(request)
     items = [lib.article(slug, loc) for slug in lib.articles]
-    return render(request, "home.html", loc, "", {"articles": items})
+    return render(request, "home.html", loc, "", {"articles": items, "crisis": lib.crisis_data(loc)})
 
 
 async def article(request: Request) -> Response:
