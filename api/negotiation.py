@@ -27,8 +27,8 @@ for _loc in LOCALES:
     _BY_LANGUAGE.setdefault(_loc.babel.language, []).append(_loc)
 
 
-def parse_accept_language(header: str) -> list[tuple[str, float]]:
-    """Language ranges by preference (highest q first; ties keep header order), q=0 dropped."""
+def _ranges(header: str) -> list[tuple[str, float, int]]:
+    """Every well-formed (range, q, position) in the header, q=0 included; the rest ignored."""
     ranges: list[tuple[str, float, int]] = []
     for i, part in enumerate(header[:MAX_HEADER].split(",")[:MAX_RANGES]):
         m = _RANGE.match(part)
@@ -38,11 +38,21 @@ def parse_accept_language(header: str) -> list[tuple[str, float]]:
             q = float(m.group(2)) if m.group(2) is not None else 1.0
         except ValueError:
             continue
-        if not 0 < q <= 1:
-            continue
-        ranges.append((m.group(1), q, i))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
+        if 0 <= q <= 1:
+            ranges.append((m.group(1).replace("_", "-"), q, i))
+    return ranges
+
+
+def parse_accept_language(header: str) -> list[tuple[str, float]]:
+    """Language ranges by preference (highest q first; ties keep header order), q=0 dropped."""
+    ranges = sorted((r for r in _ranges(header) if r[1] > 0), key=lambda r: (-r[1], r[2]))
     return [(tag, q) for tag, q, _ in ranges]
+
+
+def _excluded(loc: Locale, refused: set[str]) -> bool:
+    """`q=0` refuses a range and everything below it (RFC 4647 filtering): `pt;q=0` refuses pt-BR."""
+    tag = loc.tag.lower()
+    return any(tag == r or tag.startswith(r + "-") for r in refused)
 
 
 def _script_of(parsed: BabelLocale) -> str | None:
@@ -80,31 +90,17 @@ def match_tag(tag: str) -> Locale | None:
 @lru_cache(maxsize=1024)
 def from_accept_language(header: str) -> Locale | None:
     """The best served locale for an Accept-Language header; None if nothing acceptable matches."""
-    ranges = parse_accept_language(header)
-    excluded = {tag.lower() for tag, q in _all_ranges_with_zero(header) if q == 0}
-    for tag, _q in ranges:
+    refused = {tag.lower() for tag, q, _ in _ranges(header) if q == 0 and tag != "*"}
+    for tag, _q in parse_accept_language(header):
         if tag == "*":
             for any_loc in (SOURCE, *LOCALES):
-                if any_loc.tag.lower() not in excluded and any_loc.babel.language not in excluded:
+                if not _excluded(any_loc, refused):
                     return any_loc
             continue
         matched = match_tag(tag)
-        if matched is not None and matched.tag.lower() not in excluded:
+        if matched is not None and not _excluded(matched, refused):
             return matched
     return None
-
-
-def _all_ranges_with_zero(header: str) -> list[tuple[str, float]]:
-    found = []
-    for part in header[:MAX_HEADER].split(",")[:MAX_RANGES]:
-        m = _RANGE.match(part)
-        if m and m.group(2) is not None:
-            try:
-                if float(m.group(2)) == 0:
-                    found.append((m.group(1), 0.0))
-            except ValueError:
-                continue
-    return found
 
 
 def negotiate(query_lang: str | None, cookie: str | None, accept_language: str | None) -> tuple[Locale, bool]:

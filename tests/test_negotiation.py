@@ -57,6 +57,10 @@ CASES = [
     (";;;,,,", None),
     ("vi,en-US;q=0.9,en;q=0.8", "vi"),
     ("ko;q=0.5, ko-KR;q=0.9, en;q=0.1", "ko"),
+    ("pt;q=0, pt-PT, es;q=0.5", "es"),
+    ("zh;q=0, zh-TW, ja, en;q=0.1", "en"),
+    ("es-MX;q=0, es", "es"),
+    ("zh_TW", "zh-Hant"),
 ]
 
 
