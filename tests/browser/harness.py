@@ -60,6 +60,8 @@ def pages_for(tag: str) -> list[PageSpec]:
         PageSpec("languages", f"/{tag}/languages"),
         PageSpec("developers", f"/{tag}/developers"),
         PageSpec("not-found", f"/{tag}/articles/no-such-article", 404),
+        # A language we do not serve: the page speaks the reader's language (their Accept-Language).
+        PageSpec("unknown-language", "/de/articles/no-such-article", 404),
         PageSpec("embed", f"/embed/{tag}/{SLUG}"),
     ]
 
@@ -150,7 +152,7 @@ def run_vnu(files: list[Path]) -> list[VnuMessage]:
 def axe_failures(browser: Any, base_url: str, tag: str, width: int, scheme: str) -> tuple[int, list[str]]:
     """(pages checked, failures) for every page of one locale at one width and colour scheme."""
     context = browser.new_context(
-        viewport={"width": width, "height": 900}, color_scheme=scheme,
+        viewport={"width": width, "height": 900}, color_scheme=scheme, locale=tag,
         bypass_csp=True,  # only so axe can be injected; the served CSP is tested in test_privacy
     )
     page = context.new_page()
@@ -184,7 +186,7 @@ def vnu_failures(base_url: str, folder: Path, tags: list[str]) -> tuple[int, lis
     files: list[Path] = []
     for tag in tags:
         for spec in pages_for(tag):
-            r = httpx.get(base_url + spec.path)
+            r = httpx.get(base_url + spec.path, headers={"Accept-Language": tag})
             path = folder / f"{tag}--{spec.name}.html"
             path.write_bytes(r.content)
             files.append(path)
