@@ -22,7 +22,7 @@ from api.content import Article, load_articles
 from api.locales import LOCALES, SOURCE, Locale
 from api.notices import translation_notice
 from api.settings import Settings
-from api.templating import make_environment
+from api.templating import make_environment, native_digits
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Library:
         if key not in self._translated:
             cats = self.catalogs[loc.tag]
             data = translate_article(self.articles[slug], cats)
-            missing = format_decimal(data["translation"]["segments_in_english"], locale=loc.babel)
+            missing = native_digits(format_decimal(data["translation"]["segments_in_english"], locale=loc.babel), loc)
             data["notice"] = translation_notice(data["translation"], cats.ui, missing)
             self._translated[key] = data
         return self._translated[key]

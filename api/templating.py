@@ -56,6 +56,17 @@ def gettext_callables(translations: NullTranslations) -> dict[str, Callable[...,
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
 
 
+# Digits of CLDR numbering systems. Babel formats numbers and dates with the locale's symbols and
+# patterns but always in Latin digits; a locale whose CLDR default is another system (Persian:
+# arabext) gets its own digits here.
+NATIVE_DIGITS = {"arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩", "deva": "०१२३४५६७८९"}
+
+
+def native_digits(text: str, locale: Locale) -> str:
+    digits = NATIVE_DIGITS.get(str(getattr(locale.babel, "default_numbering_system", "latn")))
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
 # CLDR has no month names for Haitian Creole yet (Babel's "long" gives "2026 M11 27"):
 # an ISO date is unambiguous there.
 DATE_FORMAT_OVERRIDES = {"ht": "short"}
@@ -64,12 +75,12 @@ DATE_FORMAT_OVERRIDES = {"ht": "short"}
 def locale_filters(locale: Locale) -> dict[str, Callable[..., str]]:
     def date(value: dt.date, format: str = "long") -> str:
         format = DATE_FORMAT_OVERRIDES.get(locale.tag, format)
-        return str(format_date(value, format=format, locale=locale.babel))
+        return native_digits(str(format_date(value, format=format, locale=locale.babel)), locale)
 
     def number(value: float) -> str:
-        return str(format_decimal(value, locale=locale.babel))
+        return native_digits(str(format_decimal(value, locale=locale.babel)), locale)
 
     def percent(value: float) -> str:
-        return str(format_percent(value / 100, locale=locale.babel))
+        return native_digits(str(format_percent(value / 100, locale=locale.babel)), locale)
 
     return {"format_date": date, "format_number": number, "format_percent": percent}

@@ -114,3 +114,16 @@ def test_crisis_block_on_article_and_home(client: TestClient, path: str) -> None
     hrefs = [a.attrs["href"] for a in find(html, "a") if a.attrs.get("href", "").startswith(("tel:", "sms:"))]
     assert "tel:988" in hrefs and "sms:988" in hrefs
     assert aside.attrs["aria-labelledby"] == "help-now-heading"
+
+
+@pytest.mark.parametrize(("tag", "expected"), [
+    ("en", "November 27, 2026"),
+    ("es", "27 de noviembre de 2026"),
+    ("fa", "۲۷ نوامبر ۲۰۲۶"),  # Persian digits, CLDR's default numbering system for fa
+    ("ht", "2026-11-27"),  # CLDR has no Haitian month names yet: an unambiguous ISO date
+    ("zh-Hant", "2026年11月27日"),
+])
+def test_dates_are_formatted_for_the_locale(client: TestClient, tag: str, expected: str) -> None:
+    dates = find(client.get(f"/{tag}/articles/{SLUG}").text, "p", class_="dates")[0].text
+    assert expected in dates
+    assert ".." not in dates and "。。" not in dates
