@@ -123,6 +123,11 @@ def _key(msg: Message) -> tuple[str | None, str]:
     return msg.context, msgid
 
 
+def _complete(msg: Message) -> bool:
+    """Every form has text (a plural entry with one empty form is not translated)."""
+    return all(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
+
+
 def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
     with path.open("rb") as fp:
         return read_po(fp, locale=locale, abort_invalid=strict)
@@ -177,8 +182,6 @@ class Catalogs:
 
     def _load_locale(self, loc: Locale, articles: dict[str, Article]) -> LocaleCatalogs:
         lc = LocaleCatalogs(loc)
-        folder = self.locales_dir / loc.folder / "LC_MESSAGES"
-        sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
         if loc.is_source:
             for slug, article in articles.items():
                 n = len({s.source for s in article.segments()})
@@ -187,48 +190,54 @@ class Catalogs:
             lc.ui_stats = Stats(total=len(self.ui_ids), translated=len(self.ui_ids))
             lc.reviews["ui"] = Review("source")
             return lc
-
+        folder = self.locales_dir / loc.folder / "LC_MESSAGES"
         content_cat = self._read(folder / "content.po", loc)
         ui_cat = self._read(folder / "ui.po", loc)
-
-        # Content: keep the valid translations of messages the articles still use.
-        seen: dict[tuple[str, str], Message] = {}
-        if content_cat is not None:
-            for msg in content_cat:
-                if not msg.id or msg.context is None or not isinstance(msg.id, str) or not isinstance(msg.string, str):
-                    continue  # the header, or a plural entry: article text has neither
-                seen[(msg.context, msg.id)] = msg
-                if msg.fuzzy or not msg.string:
-                    continue
-                problems = message_problems(msg, "content", content_cat.num_plurals)
-                if problems:
-                    self._report(folder / "content.po", msg, problems)
-                    continue
-                if (msg.context, msg.id) in sources:
-                    lc.content[(msg.context, msg.id)] = msg.string
+        lc.content, lc.article_stats = self._content(content_cat, folder / "content.po", articles)
         for slug, article in articles.items():
-            st = Stats()
-            for source in {s.source for s in article.segments()}:
-                st.total += 1
-                found = seen.get((slug, source))
-                if (slug, source) in lc.content:
-                    st.translated += 1
-                elif found is not None and found.fuzzy and found.string:
-                    st.fuzzy += 1
-                elif found is not None and found.string:
-                    st.invalid += 1
-                else:
-                    st.untranslated += 1
-            if content_cat is not None:
-                st.obsolete = sum(1 for m in content_cat.obsolete.values() if m.context == slug) + sum(
-                    1 for (ctx, mid) in seen if ctx == slug and (ctx, mid) not in sources
-                )
-            lc.article_stats[slug] = st
             lc.reviews[slug] = self._review(content_cat, slug, article.source_hash)
-
         lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po")
         lc.reviews["ui"] = self._review(ui_cat, "ui", None)
         return lc
+
+    def _content(
+        self, catalog: Catalog | None, path: Path, articles: dict[str, Article]
+    ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
+        """The servable translations of the text the articles use now, and counts per article."""
+        sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
+        served: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str], Message] = {}
+        messages = list(catalog) if catalog is not None else []
+        num_plurals = catalog.num_plurals if catalog is not None else 1
+        for msg in messages:
+            if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
+                continue  # the header, or a plural entry: article text has neither
+            found[(msg.context, msg.id)] = msg
+            if msg.fuzzy or not msg.string:
+                continue
+            problems = message_problems(msg, "content", num_plurals)
+            if problems:
+                self._report(path, msg, problems)
+            elif (msg.context, msg.id) in sources:
+                served[(msg.context, msg.id)] = msg.string
+        stats: dict[str, Stats] = {}
+        for slug, article in articles.items():
+            st = stats[slug] = Stats()
+            for source in {s.source for s in article.segments()}:
+                st.total += 1
+                entry = found.get((slug, source))
+                if (slug, source) in served:
+                    st.translated += 1
+                elif entry is not None and entry.string and entry.fuzzy:
+                    st.fuzzy += 1
+                elif entry is not None and entry.string:
+                    st.invalid += 1
+                else:
+                    st.untranslated += 1
+            st.obsolete = sum(1 for key in found if key[0] == slug and key not in sources) + sum(
+                1 for m in (catalog.obsolete.values() if catalog is not None else ()) if m.context == slug
+            )
+        return served, stats
 
     def _read(self, path: Path, loc: Locale) -> Catalog | None:
         if not path.exists():
@@ -265,8 +274,7 @@ class Catalogs:
             if not msg.id:
                 continue
             found[_key(msg)] = msg
-            complete = all(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
-            if msg.fuzzy or not complete:
+            if msg.fuzzy or not _complete(msg):
                 continue
             problems = message_problems(msg, "ui", catalog.num_plurals)
             if problems:
@@ -275,7 +283,7 @@ class Catalogs:
             served[msg.id] = msg
         for key in self.ui_ids:
             entry = found.get(key)
-            if entry is None or not entry.string:
+            if entry is None or not _complete(entry):
                 st.untranslated += 1
             elif entry.fuzzy:
                 st.fuzzy += 1
