@@ -53,6 +53,17 @@ class Problem(Exception):
         }
 
 
+def unknown_language(tag: str) -> Problem:
+    from api.locales import LOCALES
+
+    return Problem(404, f"Language {tag[:40]!r} is not served.", kind="unknown-language",
+                   available=[loc.tag for loc in LOCALES])
+
+
+def unknown_article(slug: str) -> Problem:
+    return Problem(404, f"No article is called {slug[:80]!r}.", kind="unknown-article")
+
+
 class Redirect(Exception):
     """Raised where a URL is not the canonical spelling (e.g. `/pt-br/`): answered with 301."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.conftest import SLUG
@@ -81,10 +82,9 @@ def test_security_and_privacy_headers(client: TestClient) -> None:
     assert "x-frame-options" not in embed.headers and "set-cookie" not in embed.headers
 
 
-def test_choosing_a_language_is_never_cached(client: TestClient) -> None:
-    r = client.get("/choose-language/es?next=/es/", follow_redirects=False)
+def test_choosing_a_language_is_never_cached(app: Starlette) -> None:
+    r = TestClient(app).get("/choose-language/es?next=/es/", follow_redirects=False)
     assert r.headers["cache-control"] == "no-store"
-    client.cookies.clear()
 
 
 def test_errors_are_cacheable_briefly_and_never_500(client: TestClient) -> None:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from api.articles import to_json
-from api.errors import Problem
+from api.errors import Problem, unknown_article, unknown_language
 from api.locales import LOCALES, Locale, by_tag
 from api.negotiation import negotiate
 from api.views.common import absolute, api_article_path, library, page_path
@@ -27,12 +27,7 @@ def _locale(request: Request) -> tuple[Locale, bool]:
     """?lang= wins (and must be served), else Accept-Language, else English."""
     lang = request.query_params.get("lang")
     if lang is not None and by_tag(lang) is None:
-        raise Problem(
-            404,
-            f"Language {lang[:40]!r} is not served.",
-            kind="unknown-language",
-            available=[loc.tag for loc in LOCALES],
-        )
+        raise unknown_language(lang)
     return negotiate(lang, None, request.headers.get("accept-language"))
 
 
@@ -151,7 +146,7 @@ async def article(request: Request) -> JSONResponse:
     slug = request.path_params["slug"]
     lib = library(request)
     if slug not in lib.articles:
-        raise Problem(404, f"No article is called {slug[:80]!r}.", kind="unknown-article")
+        raise unknown_article(slug)
     loc, vary = _locale(request)
     data = dict(lib.article(slug, loc))
     urls = _links(request, slug, loc)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.errors import Problem, Redirect
+from api.errors import Redirect, unknown_article, unknown_language
 from api.locales import LOCALES, Locale, by_tag
 from api.negotiation import COOKIE
 from api.views.common import api_article_path, base_url, embed_code, library, page_path, reader_locale, render
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# A path on this site: one leading slash, then no slash or backslash next (browsers read `/\\x`
+# as `//x`), and no whitespace or control characters.
+SAFE_NEXT = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 
 
 def path_locale(request: Request) -> Locale:
@@ -20,8 +24,7 @@ def path_locale(request: Request) -> Locale:
     tag = request.path_params["lang"]
     loc = by_tag(tag)
     if loc is None:
-        raise Problem(404, f"Language {tag[:40]!r} is not served.", kind="unknown-language",
-                      available=[loc.tag for loc in LOCALES])
+        raise unknown_language(tag)
     if loc.tag != tag:
         raise Redirect(request.url.path.replace(f"/{tag}", f"/{loc.tag}", 1))
     return loc
@@ -40,13 +43,10 @@ async def choose_language(request: Request) -> Response:
     """The reader picked a language in the switcher: remember it (the only cookie), then go."""
     loc = by_tag(request.path_params["lang"])
     if loc is None:
-        raise Problem(404, "This language is not served.", kind="unknown-language",
-                      available=[loc.tag for loc in LOCALES])
+        raise unknown_language(request.path_params["lang"])
     target = request.query_params.get("next", "")
-    parts = urlsplit(target)
-    # Only a path on this site: never an open redirect.
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = page_path(loc)
+    if not SAFE_NEXT.fullmatch(target) or urlsplit(target).netloc:
+        target = page_path(loc)  # only a plain path on this site: never an open redirect
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         COOKIE, loc.tag, max_age=COOKIE_MAX_AGE, path="/", samesite="lax",
@@ -68,7 +68,7 @@ async def article(request: Request) -> Response:
     slug = request.path_params["slug"]
     lib = library(request)
     if slug not in lib.articles:
-        raise Problem(404, f"No article is called {slug[:80]!r}.", kind="unknown-article")
+        raise unknown_article(slug)
     data = lib.article(slug, loc)
     return render(
         request, "article.html", loc, f"articles/{slug}",

@@ -8,8 +8,8 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.errors import Problem
-from api.locales import LOCALES, by_tag
+from api.errors import Problem, unknown_article, unknown_language
+from api.locales import by_tag
 from api.views.common import absolute, base_url, embed_code, library, render
 
 DEFAULT_HEIGHT = 800
@@ -20,10 +20,9 @@ async def embed(request: Request) -> Response:
     slug = request.path_params["slug"]
     lib = library(request)
     if loc is None:
-        raise Problem(404, "This language is not served.", kind="unknown-language",
-                      available=[loc.tag for loc in LOCALES])
+        raise unknown_language(request.path_params["lang"])
     if slug not in lib.articles:
-        raise Problem(404, f"No article is called {slug[:80]!r}.", kind="unknown-article")
+        raise unknown_article(slug)
     data = lib.article(slug, loc)
     canonical = absolute(request, f"/{loc.tag}/articles/{slug}")
     site_link = Markup('<a href="{}"><bdi>Bothand</bdi></a>').format(canonical)  # noqa: S704  # format() escapes the URL
