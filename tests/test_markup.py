@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.markup import is_safe_url, render_inline, shape
@@ -58,6 +58,7 @@ def test_shape_sees_markup_not_words() -> None:
     assert shape("[a](https://x)") != shape("[a](https://y)")
 
 
+@settings(deadline=None)  # property, not speed: no timing on shared machines
 @given(st.text(max_size=200))
 def test_any_text_renders_without_raw_tags(text: str) -> None:
     html = str(render_inline(text).html)
