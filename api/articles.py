@@ -60,7 +60,7 @@ class Translator:
             case Table():
                 return {
                     "type": "table",
-                    "caption": self(block.caption) if block.caption else None,
+                    "caption": self(block.caption),
                     "columns": [self(s) for s in block.columns],
                     "rows": [[self(s) for s in row] for row in block.rows],
                 }

@@ -64,7 +64,7 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Table:
-    caption: Segment | None
+    caption: Segment  # required: screen readers announce a table by its caption
     columns: tuple[Segment, ...]
     rows: tuple[tuple[Segment, ...], ...]
     kind: str = "table"
@@ -118,8 +118,7 @@ def block_segments(block: Block) -> Iterator[Segment]:
         case ListBlock(items=items) | Quote(paragraphs=items):
             yield from items
         case Table():
-            if block.caption:
-                yield block.caption
+            yield block.caption
             yield from block.columns
             for row in block.rows:
                 yield from row
@@ -213,13 +212,13 @@ class _Builder:
                 )
                 blocks.append(ListBlock(node.type == "ordered_list", items))
             elif node.type == "table":
-                caption = None
                 nxt = nodes[i + 1] if i + 1 < len(nodes) else None
-                if nxt is not None and nxt.type == "paragraph" and _inline(nxt).startswith(CAPTION_PREFIX):
-                    caption_text = _inline(nxt)[len(CAPTION_PREFIX):].strip()
-                    i += 1
-                    caption = caption_text
-                blocks.append(self._table(node, role("table"), caption, _line(nxt) if caption and nxt else 0))
+                if nxt is None or nxt.type != "paragraph" or not _inline(nxt).startswith(CAPTION_PREFIX):
+                    raise self.fail(_line(node), "a table needs a caption: a `Table: ...` paragraph right after it")
+                i += 1
+                n = role("table")
+                caption = Segment(_inline(nxt)[len(CAPTION_PREFIX):].strip(), _line(nxt), f"{n}, caption")
+                blocks.append(self._table(node, n, caption))
             elif node.type == "blockquote":
                 n = role("quote")
                 paras = []
@@ -271,7 +270,7 @@ class _Builder:
             raise self.fail(_line(item), "a list item must be one paragraph (no nested lists or blocks)")
         return _inline(item.children[0])
 
-    def _table(self, node: SyntaxTreeNode, n: str, caption: str | None, caption_line: int) -> Table:
+    def _table(self, node: SyntaxTreeNode, n: str, caption: Segment) -> Table:
         columns: tuple[Segment, ...] = ()
         rows: list[tuple[Segment, ...]] = []
         for part in node.children:  # thead, tbody
@@ -286,9 +285,7 @@ class _Builder:
                     rows.append(tuple(
                         Segment(_inline(c), _line(tr), f"{n}, row {r}, column {k}") for k, c in enumerate(cells, 1)
                     ))
-        if caption is None:
-            raise self.fail(_line(node), "a table needs a caption: a `Table: ...` paragraph right after it")
-        return Table(Segment(caption, caption_line, f"{n}, caption"), columns, tuple(rows))
+        return Table(caption, columns, tuple(rows))
 
     def _faq(self, node: SyntaxTreeNode, n: str) -> Faq:
         items: list[FaqItem] = []

@@ -58,7 +58,7 @@ BLOCK = {
          "properties": {"type": {"const": "list"}, "ordered": {"type": "boolean"},
                         "items": {"type": "array", "items": _ref("Text")}}},
         {"type": "object", "required": ["type", "caption", "columns", "rows"],
-         "properties": {"type": {"const": "table"}, "caption": {"oneOf": [_ref("Text"), {"type": "null"}]},
+         "properties": {"type": {"const": "table"}, "caption": _ref("Text"),
                         "columns": {"type": "array", "items": _ref("Text")},
                         "rows": {"type": "array", "items": {"type": "array", "items": _ref("Text")}}}},
         {"type": "object", "required": ["type", "paragraphs"],
