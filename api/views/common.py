@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.library import Library
-from api.locales import LOCALES, SOURCE, Locale, by_tag
-from api.negotiation import COOKIE, from_accept_language
+from api.locales import LOCALES, SOURCE, Locale
+from api.negotiation import COOKIE, negotiate
 from api.templating import gettext_callables, locale_filters
 
 
@@ -39,11 +39,7 @@ def api_article_path(slug: str, loc: Locale) -> str:
 
 def reader_locale(request: Request) -> tuple[Locale, bool]:
     """For pages outside a /{lang}/ URL: saved choice, then Accept-Language, then English."""
-    saved = by_tag(request.cookies.get(COOKIE, ""))
-    if saved is not None:
-        return saved, False
-    header = request.headers.get("accept-language", "")
-    return (from_accept_language(header) if header else None) or SOURCE, True
+    return negotiate(None, request.cookies.get(COOKIE), request.headers.get("accept-language"))
 
 
 def render(
