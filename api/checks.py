@@ -17,11 +17,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError
 
 from api.catalogs import Catalogs, Problem, message_problems, read_catalog
+from api.cli import DOMAINS, stale_templates
 from api.content import ContentError, load_articles
 from api.locales import LOCALES, Locale
 from api.settings import ROOT, Settings
 
-DOMAINS = ("content", "ui")
 _MSGFMT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):\s*(?P<msg>.*)$")
 
 
@@ -97,8 +97,6 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         line, _, message = rest.partition(":")
         problems.append(Problem(_rel(Path(path)), int(line) if line.isdigit() else 0, message.strip()))
     if stale:
-        from api.cli import stale_templates
-
         for domain in stale_templates(settings.locales_dir):
             problems.append(Problem(_rel(settings.locales_dir / f"{domain}.pot"), 1,
                                     "stale: re-run `make extract` and commit the result"))

@@ -68,6 +68,7 @@ class Library:
         self.articles: dict[str, Article] = load_articles(settings.content_dir)
         self.catalogs = Catalogs(settings.locales_dir, self.articles, LOCALES)
         self.crisis_heading, self.crisis = load_crisis(settings)
+        self._crisis = {loc.tag: self._crisis_data(loc) for loc in LOCALES}
         self._translated: dict[tuple[str, str], dict[str, Any]] = {}
         self._hashes: dict[tuple[str, str], str] = {}
         self._bodies: dict[tuple[str, str], str] = {}
@@ -108,7 +109,11 @@ class Library:
         return {"text": text, "lang": loc.tag, "url": url, "site": "Bothand"}
 
     def crisis_data(self, loc: Locale) -> dict[str, Any]:
-        """The help-now block in a locale; each string says which language it is in."""
+        """The help-now block in a locale (built once per locale at start-up)."""
+        return self._crisis[loc.tag]
+
+    def _crisis_data(self, loc: Locale) -> dict[str, Any]:
+        """Each string says which language it is in: English where the catalog lacks it."""
         tr = self.catalogs[loc.tag].ui
 
         def t(text: str) -> dict[str, str]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from api.settings import ROOT
-from tests.browser.harness import _free_port, live_server
+from tests.browser.harness import _free_port, live_server, wait_until_up
 
 SLUG = "medication-and-therapy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -35,12 +34,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", "nginx.conf", "-g", "daemon off;"])
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    httpx.get(url + "/robots.txt", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.05)
+            wait_until_up(url + "/robots.txt")
             yield url
         finally:
             proc.terminate()

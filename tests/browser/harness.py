@@ -75,6 +75,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_up(url: str, attempts: int = 200) -> None:
+    """Poll a server we just started until it answers; fail loudly if it never does."""
+    for _ in range(attempts):
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
 @contextmanager
 def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = _free_port()
@@ -86,14 +97,7 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                httpx.get(base + "/robots.txt", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError("the live server did not start")
+        wait_until_up(base + "/robots.txt")
         yield base
     finally:
         proc.terminate()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 from playwright.sync_api import Browser
 
-from tests.browser.harness import SLUG, _free_port
+from tests.browser.harness import SLUG, _free_port, wait_until_up
 
 
 def test_rtl_embed_in_an_iframe_on_another_origin(browser: Browser, base_url: str, tmp_path: Path) -> None:
@@ -29,12 +28,7 @@ def test_rtl_embed_in_an_iframe_on_another_origin(browser: Browser, base_url: st
     context = browser.new_context()
     try:
         portal = f"http://localhost:{port}/portal.html"  # localhost vs 127.0.0.1: a different origin
-        for _ in range(100):
-            try:
-                httpx.get(portal, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_until_up(portal)
         page = context.new_page()
         page.goto(portal)
         frame = page.frame_locator("iframe")
