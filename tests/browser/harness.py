@@ -89,13 +89,15 @@ def wait_until_up(url: str, attempts: int = 200) -> None:
 @contextmanager
 def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    # The app takes its public origin from configuration, never from a request's Host header.
+    env = {"BOTHAND_BASE_URL": base, **(env or {})}
     proc = subprocess.Popen(  # noqa: S603  # our own server, fixed arguments
         [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **env},
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/robots.txt")
         yield base
