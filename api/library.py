@@ -105,6 +105,7 @@ class Library:
 
     def attribution(self, loc: Locale, url: str) -> dict[str, str]:
         ui = self.catalogs[loc.tag].ui
+        # Translators: shown with an article on a partner's site; %(site)s is this site's name, "Bothand".
         text = str(ui.gettext("From %(site)s. Shown unchanged, with permission.")) % {"site": "Bothand"}
         return {"text": text, "lang": loc.tag, "url": url, "site": "Bothand"}
 

@@ -27,6 +27,7 @@ def translation_notice(translation: dict[str, Any], ui: NullTranslations, number
         lines = [ui.gettext("This translation is a draft. A qualified translator has not reviewed it yet.")]
     missing = translation["segments_in_english"]
     if missing:
+        # Translators: %(num)s is a number in your language's digits; a passage is a paragraph, list item or cell.
         lines.append(ui.ngettext(
             "%(num)s passage is not translated yet and is shown in English.",
             "%(num)s passages are not translated yet and are shown in English.",
