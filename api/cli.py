@@ -96,12 +96,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from api.checks import check_all
+    from api.termbase import check_terms
 
-    problems = check_all(Settings(), stale=not args.skip_stale)
-    for problem in problems:
+    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
+    problems = check_all(settings, stale=not args.skip_stale)
+    glossary_problems, warnings = check_terms(settings.locales_dir, ROOT)
+    problems += glossary_problems
+    for problem in [*problems, *warnings]:
         print(problem)
-    print(f"{len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
+    print(f"{len(problems)} problem(s), {len(warnings)} termbase warning(s)"
+          + (" (--strict: warnings fail)" if args.strict and warnings else ""), file=sys.stderr)
+    return 1 if problems or (args.strict and warnings) else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -132,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     init.set_defaults(func=cmd_init)
     check = sub.add_parser("check", help="fail on any catalog problem, naming file and line")
     check.add_argument("--skip-stale", action="store_true", help="do not re-extract to compare the .pot files")
+    check.add_argument("--strict", action="store_true", help="also fail on warnings (termbase terms not used)")
+    check.add_argument("--locales", type=Path, help="check the catalogs in this folder instead of locales/")
     check.set_defaults(func=cmd_check)
     sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
     args = parser.parse_args(argv)
