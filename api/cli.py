@@ -1,4 +1,4 @@
-"""Command line: ``bothand serve | extract | update | init | check | status``.
+"""Command line: ``bothand serve | extract | update | init | check | status | mirror``.
 
 ``extract`` runs ``pybabel extract`` for both domains and keeps the committed .pot when only
 its POT-Creation-Date would change, so re-running it on unchanged sources changes nothing.
@@ -123,6 +123,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mirror(args: argparse.Namespace) -> int:
+    """Exit 0: all mirrored and verified; 1: some articles or languages failed; 2: usage error or total failure."""
+    from api.mirror import mirror, report
+
+    if not args.lang and not args.all_languages:
+        print("bothand mirror: give --lang TAG (repeatable) or --all-languages", file=sys.stderr)
+        return 2
+    result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang,
+                    concurrency=args.concurrency, timeout=args.timeout, full_listing=args.full,
+                    progress=sys.stderr if sys.stderr.isatty() else None)
+    report(result, verbose=args.verbose or sys.stdout.isatty())
+    return result.exit_status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bothand", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +155,21 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--locales", type=Path, help="check the catalogs in this folder instead of locales/")
     check.set_defaults(func=cmd_check)
     sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
+    mirror = sub.add_parser(
+        "mirror", help="keep a verified local copy of the articles (for clinic portals)",
+        description="Copy every article in the chosen languages from a Bothand site into DIR, revalidating "
+                    "with ETags on later runs. Writes DIR/<lang>/<slug>.json, <slug>.html and manifest.json.",
+        epilog="exit status: 0 everything mirrored and verified; 1 partial failure (some articles or languages "
+               "failed, their previous copies kept); 2 usage error or total failure (nothing mirrored)")
+    mirror.add_argument("base_url", metavar="BASE_URL", help="the site, e.g. https://bothand.example")
+    mirror.add_argument("dir", metavar="DIR", type=Path, help="the mirror folder (created if missing)")
+    mirror.add_argument("--lang", action="append", metavar="TAG", help="BCP 47 tag, e.g. es, pt-BR (repeatable)")
+    mirror.add_argument("--all-languages", action="store_true", help="every language /api/v1/locales lists")
+    mirror.add_argument("--concurrency", type=int, default=4, help="parallel requests (default 4)")
+    mirror.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    mirror.add_argument("--full", action="store_true", help="list every article, not only those updated since")
+    mirror.add_argument("-v", "--verbose", action="store_true", help="print a summary line even when not on a terminal")
+    mirror.set_defaults(func=cmd_mirror)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result

@@ -6,8 +6,6 @@ sources and catalogs change only with a deploy, which restarts the process.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -19,6 +17,7 @@ from jinja2 import Environment
 from api.articles import to_json, translate_article
 from api.catalogs import Catalogs
 from api.content import Article, load_articles
+from api.contenthash import content_hash
 from api.locales import LOCALES, SOURCE, Locale
 from api.notices import translation_notice
 from api.settings import Settings
@@ -91,8 +90,7 @@ class Library:
         """Changes whenever anything a partner shows changes: English text, translation or review."""
         key = (slug, loc.tag)
         if key not in self._hashes:
-            payload = json.dumps(to_json(self.article(slug, loc)), sort_keys=True, ensure_ascii=False)
-            self._hashes[key] = "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            self._hashes[key] = content_hash(to_json(self.article(slug, loc)))
         return self._hashes[key]
 
     def body_html(self, slug: str, loc: Locale) -> str:
