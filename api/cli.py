@@ -131,7 +131,7 @@ def cmd_mirror(args: argparse.Namespace) -> int:
         print("bothand mirror: give --lang TAG (repeatable) or --all-languages", file=sys.stderr)
         return 2
     result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang,
-                    concurrency=args.concurrency, timeout=args.timeout, full_listing=args.full,
+                    concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, full_listing=args.full,
                     progress=sys.stderr if sys.stderr.isatty() else None)
     report(result, verbose=args.verbose or sys.stdout.isatty())
     return result.exit_status
@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     mirror.add_argument("--all-languages", action="store_true", help="every language /api/v1/locales lists")
     mirror.add_argument("--concurrency", type=int, default=4, help="parallel requests (default 4)")
     mirror.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    mirror.add_argument("--retries", type=int, default=3,
+                        help="retries of a request on 429, 5xx or a lost connection, with backoff (default 3)")
     mirror.add_argument("--full", action="store_true", help="list every article, not only those updated since")
     mirror.add_argument("-v", "--verbose", action="store_true", help="print a summary line even when not on a terminal")
     mirror.set_defaults(func=cmd_mirror)

@@ -585,8 +585,9 @@ def mirror(
     return asyncio.run(amirror(base_url, dir, langs, **options))
 
 
-def report(result: Result, out: TextIO = sys.stdout, err: TextIO = sys.stderr, verbose: bool = False) -> None:
+def report(result: Result, verbose: bool = False, out: TextIO | None = None, err: TextIO | None = None) -> None:
     """What a person (or cron's mail) should read: removals and errors always, the summary on request."""
+    out, err = out or sys.stdout, err or sys.stderr
     for key in result.removed:
         print(f"removed {key} (gone upstream)", file=out)
     for message in result.errors:
