@@ -27,8 +27,10 @@ lint: install
 	$(VENV)/bin/ruff check api tests
 	$(VENV)/bin/mypy
 
+# Catalog hygiene, termbase terms (--strict: a skipped term fails) and translate-toolkit's pofilter checks.
 check: install
-	$(PY) -m api.cli check
+	$(PY) -m api.cli check --strict
+	$(PY) -m api.qa
 
 status: install
 	$(PY) -m api.cli status
