@@ -19,10 +19,13 @@ no longer matches and a reviewed article reads as ``outdated``.
 
 from __future__ import annotations
 
+import gettext
+import html
 import io
 import logging
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +36,20 @@ from babel.support import NullTranslations, Translations
 
 from api.content import Article
 from api.locales import LOCALES, Locale
-from api.markup import shape, unsafe_links
+from api.markup import render_inline, shape, unsafe_links
 
 log = logging.getLogger(__name__)
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z]")
+# Every %-directive, whole: `%(name)s`, but also `%(name)d`, `%(name)100s`, `%c`, a lone `%`.
+DIRECTIVE = re.compile(r"%(?:\((?P<name>[^)]*)\))?(?P<spec>[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?)(?P<conv>.?)",
+                       re.DOTALL)
+RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# C0 and C1 controls (tab and newline excepted): they break XML feeds and can hide text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+DIGIT_RUN = re.compile(r"\d+")
+DOMAIN = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\b", re.IGNORECASE)
+CRISIS_CONTEXT = "crisis"
+PLURAL_RANGE = range(1001)
 REVIEW_LINE = re.compile(r"^#?\s*Review:\s*(\S+)\s+(draft|reviewed)(?:\s+([0-9a-f]{6,64}))?\s*$", re.MULTILINE)
 HASH_LEN = 12
 
@@ -81,7 +92,62 @@ class Review:
     source_hash: str | None = None
 
 
-def message_problems(msg: Message, domain: str, num_plurals: int) -> list[str]:
+def directives(text: str) -> list[str]:
+    """Every %-directive in a string, in order, as written (`%%` excluded)."""
+    return [m.group(0) for m in DIRECTIVE.finditer(text) if m.group(0) != "%%"]
+
+
+def placeholder_problems(msgid: str, text: str) -> list[str]:
+    """A translation must use exactly the English's `%(name)s` placeholders, each as written there:
+    a changed conversion (`%(num)d`), width or precision (`%(site)100000s`) or a stray `%` would
+    fail, or bloat the page, when the real (string) values are put in."""
+    wanted, found = sorted(directives(msgid)), sorted(directives(text))
+    if wanted == found:
+        return []
+    if {m.group("name") for m in DIRECTIVE.finditer(msgid)} == {m.group("name") for m in DIRECTIVE.finditer(text)}:
+        extra = sorted(set(found) - set(wanted)) or found
+        return [f"placeholders must be written exactly as in the English {wanted or 'none'}, found {extra}"]
+    names = sorted(n for n in (m.group("name") for m in DIRECTIVE.finditer(msgid)) if n)
+    got = sorted(n for n in (m.group("name") for m in DIRECTIVE.finditer(text)) if n)
+    return [f"placeholders differ: expected {names or 'none'}, found {got or found or 'none'}"]
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits in any script (Persian ۹۸۸, Devanagari ९८८) as ASCII, so a number is compared by value."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def crisis_problems(msgid: str, text: str, numbers: bool) -> list[str]:
+    """Help-now text may be translated, but never its web addresses, nor the numbers of a contact
+    label (`numbers`): a reader in danger acts on them ("Call 988" must dial what it says)."""
+    problems = []
+    if numbers and DIGIT_RUN.findall(_ascii_digits(text)) != DIGIT_RUN.findall(msgid):
+        problems.append(f"help-now numbers must stay exactly {DIGIT_RUN.findall(msgid) or 'none'}, "
+                        f"found {DIGIT_RUN.findall(_ascii_digits(text)) or 'none'}")
+    wanted = sorted(d.lower() for d in DOMAIN.findall(msgid))
+    found = sorted(d.lower() for d in DOMAIN.findall(text))
+    if wanted != found:
+        problems.append(f"help-now web addresses must stay exactly {wanted or 'none'}, found {found or 'none'}")
+    return problems
+
+
+def plural_rule_problem(plural_forms: str, num_plurals: int) -> str | None:
+    """Why a Plural-Forms rule cannot be used (it would crash or pick a form that does not exist)."""
+    match = re.search(r"plural\s*=\s*([^;]*)", plural_forms)
+    if not match:
+        return "Plural-Forms has no plural= rule"
+    try:
+        rule = gettext.c2py(match.group(1))
+        bad = next((n for n in PLURAL_RANGE if not 0 <= rule(n) < num_plurals), None)
+    except (ValueError, SyntaxError, ArithmeticError, RecursionError, TypeError) as exc:
+        return f"Plural-Forms rule {match.group(1).strip()!r} cannot be used: {type(exc).__name__}: {exc}"
+    if bad is not None:
+        return f"Plural-Forms rule {match.group(1).strip()!r} gives form {rule(bad)} for n={bad}, " \
+               f"but nplurals={num_plurals}"
+    return None
+
+
+def message_problems(msg: Message, domain: str, num_plurals: int, protected: Collection[str] = ()) -> list[str]:
     """Why a (non-empty, non-fuzzy) translation must not be served; empty when it is fine."""
     if not msg.id or not msg.string:
         return []
@@ -93,6 +159,8 @@ def message_problems(msg: Message, domain: str, num_plurals: int) -> list[str]:
     for text in strings:
         if not text:
             continue
+        if CONTROL.search(text):
+            problems.append("contains a control character, which is never served")
         if domain == "content":
             if shape(ids[0]) != shape(text):
                 problems.append(
@@ -103,19 +171,27 @@ def message_problems(msg: Message, domain: str, num_plurals: int) -> list[str]:
                 problems.append(f"link target {url!r} is not allowed (only http, https, mailto, tel, relative)")
             if RAW_TAG.search(text) and not RAW_TAG.search(ids[0]):
                 problems.append("contains raw HTML, which is never rendered")
+            elif RAW_TAG.search(render_inline(text).text) and not RAW_TAG.search(render_inline(ids[0]).text):
+                # `&lt;img …&gt;` is inert in our HTML but becomes `<img …>` in the JSON `text` a partner shows.
+                problems.append("its plain text contains HTML markup (e.g. written as entities)")
         else:
-            wanted = set(PLACEHOLDER.findall(ids[-1]))
-            found = set(PLACEHOLDER.findall(text))
-            if wanted != found:
-                problems.append(
-                    f"placeholders differ: expected {sorted(wanted) or 'none'}, found {sorted(found) or 'none'}"
-                )
-            elif wanted:
-                try:
-                    text % dict.fromkeys(wanted, 1)
-                except (ValueError, TypeError, KeyError) as exc:
-                    problems.append(f"cannot be formatted: {exc}")
+            problems += placeholder_problems(ids[-1], text)
+            if RAW_TAG.search(html.unescape(text)) and not RAW_TAG.search(html.unescape(ids[-1])):
+                problems.append("contains HTML markup, which is never rendered")
+            if msg.context == CRISIS_CONTEXT:
+                problems += crisis_problems(ids[-1], text, numbers=ids[-1] in protected)
     return problems
+
+
+def header_line(path: Path, name: str) -> int:
+    """The line of a header field (e.g. Plural-Forms) in a .po file, for file:line messages."""
+    try:
+        for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+            if line.lstrip('"').startswith(name + ":"):
+                return number
+    except OSError:
+        pass
+    return 1
 
 
 def _key(msg: Message) -> tuple[str | None, str]:
@@ -164,8 +240,10 @@ class LocaleCatalogs:
 class Catalogs:
     """Every locale's catalogs, loaded once at start-up (they change only on deploy)."""
 
-    def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale] = LOCALES):
+    def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale] = LOCALES,
+                 protected: Collection[str] = ()):
         self.locales_dir = locales_dir
+        self.protected = protected  # help-now contact labels: their numbers and domains must survive
         self.problems: list[Problem] = []
         self.by_tag: dict[str, LocaleCatalogs] = {}
         ui_template = locales_dir / "ui.pot"
@@ -267,6 +345,12 @@ class Catalogs:
         if catalog is None:
             st.untranslated = st.total
             return NullTranslations(), st
+        rule_problem = plural_rule_problem(catalog.plural_forms, catalog.num_plurals)
+        if rule_problem is not None:
+            # gettext would refuse the file (or crash on some n): this locale's interface is English.
+            self.problems.append(Problem(path, header_line(path, "Plural-Forms"), rule_problem))
+            st.invalid = st.total
+            return NullTranslations(), st
         served = Catalog(locale=catalog.locale, charset="utf-8")
         served.mime_headers = [("Plural-Forms", catalog.plural_forms)]  # the file's rule drives ngettext
         found: dict[tuple[str | None, str], Message] = {}
@@ -276,7 +360,7 @@ class Catalogs:
             found[_key(msg)] = msg
             if msg.fuzzy or not _complete(msg):
                 continue
-            problems = message_problems(msg, "ui", catalog.num_plurals)
+            problems = message_problems(msg, "ui", catalog.num_plurals, self.protected)
             if problems:
                 self._report(path, msg, problems)
                 continue
@@ -295,4 +379,8 @@ class Catalogs:
         buf = io.BytesIO()
         write_mo(buf, served)
         buf.seek(0)
-        return Translations(buf, domain="ui"), st
+        try:
+            return Translations(buf, domain="ui"), st
+        except Exception as exc:  # noqa: BLE001  # one broken catalog must never stop the site
+            self.problems.append(Problem(path, 0, f"cannot be used: {exc}"))
+            return NullTranslations(), Stats(total=st.total, invalid=st.total)

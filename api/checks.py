@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Collection
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError
 
-from api.catalogs import Catalogs, Problem, message_problems, read_catalog
+from api.catalogs import Catalogs, Problem, header_line, message_problems, plural_rule_problem, read_catalog
 from api.cli import DOMAINS, stale_templates
 from api.content import ContentError, load_articles
+from api.library import contact_labels, load_crisis
 from api.locales import LOCALES, Locale
 from api.settings import ROOT, Settings
 
@@ -55,6 +57,9 @@ def _header_problems(path: Path, catalog: Catalog, loc: Locale) -> list[Problem]
         problems.append(
             Problem(_rel(path), 1, f"Language header is {catalog.locale_identifier!r}, expected {loc.folder!r}")
         )
+    rule = plural_rule_problem(catalog.plural_forms, catalog.num_plurals)
+    if rule is not None:
+        problems.append(Problem(_rel(path), header_line(path, "Plural-Forms"), rule))
     expected = Catalog(locale=loc.folder)
     if catalog.num_plurals != expected.num_plurals:
         problems.append(Problem(
@@ -64,7 +69,7 @@ def _header_problems(path: Path, catalog: Catalog, loc: Locale) -> list[Problem]
     return problems
 
 
-def check_catalog(path: Path, loc: Locale, domain: str) -> list[Problem]:
+def check_catalog(path: Path, loc: Locale, domain: str, protected: Collection[str] = ()) -> list[Problem]:
     if not path.exists():
         return [Problem(_rel(path), 0, "catalog missing (run `bothand init` for this locale)")]
     problems = _msgfmt(path)
@@ -82,7 +87,7 @@ def check_catalog(path: Path, loc: Locale, domain: str) -> list[Problem]:
         has_text = any(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
         if not has_text:
             continue
-        for text in message_problems(msg, domain, catalog.num_plurals):
+        for text in message_problems(msg, domain, catalog.num_plurals, protected):
             msgid = msg.id if isinstance(msg.id, str) else msg.id[0]
             problems.append(Problem(_rel(path), msg.lineno or 0, f"msgid {msgid[:60]!r}: {text}"))
     return problems
@@ -100,11 +105,13 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         for domain in stale_templates(settings.locales_dir):
             problems.append(Problem(_rel(settings.locales_dir / f"{domain}.pot"), 1,
                                     "stale: re-run `make extract` and commit the result"))
+    protected = contact_labels(load_crisis(settings)[1])
     for loc in LOCALES:
         if loc.is_source:
             continue
         for domain in DOMAINS:
-            problems += check_catalog(settings.locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po", loc, domain)
+            problems += check_catalog(settings.locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po", loc, domain,
+                                      protected)
     return problems
 
 

@@ -10,6 +10,7 @@ that forbids third-party requests of any kind, which is the privacy promise made
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,16 +51,30 @@ PREFLIGHT_HEADERS = [
 ]
 
 
+def security_headers(path: str, status: int) -> list[tuple[str, str]]:
+    """What every response carries, errors and 500s included. Only a working embed may be framed."""
+    embeddable = path.startswith("/embed/") and status < 400
+    return [
+        ("Content-Security-Policy", CSP.format(ancestors="*" if embeddable else "'none'")),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", "interest-cohort=(), browsing-topics=()"),
+        *((name.decode(), value.decode()) for name, value in CORS_HEADERS),
+    ]
+
+
 class HTTPSemantics:
-    def __init__(self, app: ASGIApp, max_age: int, stale_while_revalidate: int):
+    def __init__(self, app: ASGIApp, max_age: int, stale_while_revalidate: int,
+                 exists: Callable[[Scope], bool] | None = None):
         self.app = app
+        self.exists = exists  # whether a path names a resource (OPTIONS on anything else is a 404)
         self.cache_control = f"public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "OPTIONS":
+        if scope["method"] == "OPTIONS" and (self.exists is None or self.exists(scope)):
             # Every resource is read-only, so OPTIONS (a CORS preflight or not) always gets the same
             # answer. Reading is open to every origin and carries no credentials, so no answer depends
             # on the Origin: no `Vary: Origin` (Starlette's CORSMiddleware adds one, which would split
@@ -89,13 +104,8 @@ class HTTPSemantics:
         headers = MutableHeaders(raw=list(start["headers"]))
         path: str = scope["path"]
         method: str = scope["method"]
-        embeddable = path.startswith("/embed/")
-        headers.setdefault("Content-Security-Policy", CSP.format(ancestors="*" if embeddable else "'none'"))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
-        for name, value in CORS_HEADERS:
-            headers.setdefault(name.decode(), value.decode())
+        for name, value in security_headers(path, status):
+            headers.setdefault(name, value)
         if method in ("GET", "HEAD") and status == 200:
             if "etag" not in headers:
                 headers["ETag"] = etag_for(body)

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from babel.numbers import format_decimal
+from babel.support import NullTranslations
 from jinja2 import Environment
 
 from api.articles import to_json, translate_article
@@ -21,7 +22,8 @@ from api.contenthash import content_hash
 from api.locales import LOCALES, SOURCE, Locale
 from api.notices import translation_notice
 from api.settings import Settings
-from api.templating import make_environment, native_digits
+from api.templating import format_message, make_environment, native_digits
+from api.urls import URLs
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,18 @@ def load_crisis(settings: Settings) -> tuple[str, tuple[Resource, ...]]:
     return str(data["heading"]), resources
 
 
+def contact_labels(resources: tuple[Resource, ...]) -> set[str]:
+    """The help-now link texts whose numbers and addresses a translation must keep exactly."""
+    return {c.label for r in resources for c in r.contacts}
+
+
 class Library:
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.urls = URLs(settings.base_url)
         self.articles: dict[str, Article] = load_articles(settings.content_dir)
-        self.catalogs = Catalogs(settings.locales_dir, self.articles, LOCALES)
         self.crisis_heading, self.crisis = load_crisis(settings)
+        self.catalogs = Catalogs(settings.locales_dir, self.articles, LOCALES, protected=contact_labels(self.crisis))
         self._crisis = {loc.tag: self._crisis_data(loc) for loc in LOCALES}
         self._translated: dict[tuple[str, str], dict[str, Any]] = {}
         self._hashes: dict[tuple[str, str], str] = {}
@@ -104,7 +112,11 @@ class Library:
     def attribution(self, loc: Locale, url: str) -> dict[str, str]:
         ui = self.catalogs[loc.tag].ui
         # Translators: shown with an article on a partner's site; %(site)s is this site's name, "Bothand".
-        text = str(ui.gettext("From %(site)s. Shown unchanged, with permission.")) % {"site": "Bothand"}
+
+        def line(tr: NullTranslations) -> str:
+            return str(tr.gettext("From %(site)s. Shown unchanged, with permission."))
+
+        text = format_message(line(ui), line(NullTranslations()), {"site": "Bothand"})
         return {"text": text, "lang": loc.tag, "url": url, "site": "Bothand"}
 
     def crisis_data(self, loc: Locale) -> dict[str, Any]:

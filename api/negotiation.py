@@ -17,9 +17,11 @@ from babel.core import get_global
 
 from api.locales import LOCALES, SOURCE, Locale, by_tag
 
-MAX_HEADER = 512  # longer Accept-Language headers are cut: nobody needs more, parsing is O(n)
+MAX_HEADER = 512  # longer Accept-Language headers are cut at a comma: nobody needs more, parsing is O(n)
 MAX_RANGES = 24
+MAX_TAG = 35  # RFC 5646 4.4.1: 35 characters hold every tag anyone uses
 COOKIE = "lang"
+_TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
 _RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]{1,6}))?\s*$")
 
 _BY_LANGUAGE: dict[str, list[Locale]] = {}
@@ -27,10 +29,35 @@ for _loc in LOCALES:
     _BY_LANGUAGE.setdefault(_loc.babel.language, []).append(_loc)
 
 
+def truncate(header: str) -> str:
+    """The header cut to MAX_HEADER characters at the last whole range (never mid-range:
+    `fr;q=0.5` cut to `fr;q=0` would refuse French)."""
+    if len(header) <= MAX_HEADER:
+        return header
+    cut = header[: MAX_HEADER + 1]
+    return cut[: max(cut.rfind(","), 0)]
+
+
+def normalize_tag(tag: str) -> str | None:
+    """A well-formed language tag in BCP 47 case conventions (`zh-hant-tw` -> `zh-Hant-TW`), or None."""
+    if len(tag) > MAX_TAG or not _TAG.fullmatch(tag):
+        return None
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
 def _ranges(header: str) -> list[tuple[str, float, int]]:
     """Every well-formed (range, q, position) in the header, q=0 included; the rest ignored."""
     ranges: list[tuple[str, float, int]] = []
-    for i, part in enumerate(header[:MAX_HEADER].split(",")[:MAX_RANGES]):
+    for i, part in enumerate(truncate(header).split(",")[:MAX_RANGES]):
         m = _RANGE.match(part)
         if not m:
             continue
@@ -67,9 +94,15 @@ def _script_of(parsed: BabelLocale) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1024)
 def match_tag(tag: str) -> Locale | None:
-    """The served locale for one language tag, or None."""
+    """The served locale for one language tag (any BCP 47 tag: `es-MX` -> es, `tl` -> fil), or None."""
+    if len(tag) > MAX_TAG:
+        return None
+    return _match_tag(tag)
+
+
+@lru_cache(maxsize=1024)
+def _match_tag(tag: str) -> Locale | None:
     exact = by_tag(tag)
     if exact is not None:
         return exact
@@ -87,20 +120,30 @@ def match_tag(tag: str) -> Locale | None:
     return candidates[0]
 
 
-@lru_cache(maxsize=1024)
 def from_accept_language(header: str) -> Locale | None:
     """The best served locale for an Accept-Language header; None if nothing acceptable matches."""
+    return best_match(header)[0]
+
+
+def best_match(header: str) -> tuple[Locale | None, str | None]:
+    """(served locale, the normalized range that chose it) for an Accept-Language header."""
+    # Cut before the cache: the cache key, and so memory, stays bounded whatever a client sends.
+    return _best_match(truncate(header))
+
+
+@lru_cache(maxsize=1024)
+def _best_match(header: str) -> tuple[Locale | None, str | None]:
     refused = {tag.lower() for tag, q, _ in _ranges(header) if q == 0 and tag != "*"}
     for tag, _q in parse_accept_language(header):
         if tag == "*":
             for any_loc in (SOURCE, *LOCALES):
                 if not _excluded(any_loc, refused):
-                    return any_loc
+                    return any_loc, "*"
             continue
         matched = match_tag(tag)
         if matched is not None and not _excluded(matched, refused):
-            return matched
-    return None
+            return matched, normalize_tag(tag)
+    return None, None
 
 
 def negotiate(query_lang: str | None, cookie: str | None, accept_language: str | None) -> tuple[Locale, bool]:

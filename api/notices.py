@@ -10,6 +10,8 @@ from typing import Any
 
 from babel.support import NullTranslations
 
+from api.templating import format_message
+
 
 def translation_notice(translation: dict[str, Any], ui: NullTranslations, number: str) -> dict[str, Any] | None:
     """The notice a reader must see on a translated article; None for the English original."""
@@ -28,11 +30,14 @@ def translation_notice(translation: dict[str, Any], ui: NullTranslations, number
     missing = translation["segments_in_english"]
     if missing:
         # Translators: %(num)s is a number in your language's digits; a passage is a paragraph, list item or cell.
-        lines.append(ui.ngettext(
-            "%(num)s passage is not translated yet and is shown in English.",
-            "%(num)s passages are not translated yet and are shown in English.",
-            missing,
-        ) % {"num": number})
+        def passages(tr: NullTranslations) -> str:
+            return str(tr.ngettext(
+                "%(num)s passage is not translated yet and is shown in English.",
+                "%(num)s passages are not translated yet and are shown in English.",
+                missing,
+            ))
+
+        lines.append(format_message(passages(ui), passages(NullTranslations()), {"num": number}))
     return {
         "title": ui.gettext("About this translation"),
         "lines": lines,

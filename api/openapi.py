@@ -132,7 +132,9 @@ ARTICLE = {
     "properties": {
         "slug": {"type": "string"}, "lang": {"enum": TAGS},
         "requested_lang": {"type": ["string", "null"],
-                           "description": "The lang parameter, else the Accept-Language header, as sent."},
+                           "description": (
+                               "The language asked for, normalized (BCP 47 case): the lang parameter, else "
+                               "the Accept-Language range that chose the language; null when nothing was asked.")},
         "dir": {"enum": ["ltr", "rtl"]},
         "title": _ref("Text"), "summary": _ref("Text"),
         "published": DATE, "updated": DATE, "reviewed": {"oneOf": [DATE, {"type": "null"}]},
@@ -175,11 +177,12 @@ PROBLEM = {
         "type": {"type": "string", "description": "Stable: " + ", ".join(
             f"urn:bothand:problem:{k}" for k in
             [*PROBLEM_TYPES.values(), "unknown-article", "unknown-language", "invalid-parameter",
-             "unsupported-format"])},
+             "unknown-parameter", "unsupported-format"])},
         "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
         "instance": {"type": "string"},
         "available": {"type": "array", "items": {"type": "string"}},
         "parameter": {"type": "string"},
+        "accepted": {"type": "array", "items": {"type": "string"}},
     },
 }
 
@@ -212,7 +215,8 @@ def _ok(schema: str, description: str, language: bool = True) -> dict[str, Any]:
 
 NOT_MODIFIED = {"description": "Not modified: your cached copy (by ETag) is current.", "headers": CACHE_HEADERS}
 LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
-        "description": "BCP 47 tag of a served language. Wins over Accept-Language. Unknown: 404.",
+        "description": "Any BCP 47 tag, matched like Accept-Language (es-MX -> es, zh-TW -> zh-Hant, tl -> fil). "
+                       "Wins over Accept-Language. No served match: 404 with the available languages.",
         "examples": {"spanish": {"value": "es"}, "traditional-chinese": {"value": "zh-Hant"}}}
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"}}
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
@@ -237,7 +241,8 @@ def document(slugs: list[str]) -> dict[str, Any]:
                 "operationId": "listLocales", "summary": "Served languages, with direction and completeness",
                 "parameters": [IF_NONE_MATCH],
                 "responses": {"200": _ok("LocaleList", "The served locales", language=False),
-                              "304": NOT_MODIFIED}}},
+                              "304": NOT_MODIFIED,
+                              "400": _problem("An unknown query parameter was sent")}}},
             "/api/v1/articles": {"get": {
                 "operationId": "listArticles", "summary": "Article summaries, paged, for sync",
                 "parameters": [
@@ -252,13 +257,14 @@ def document(slugs: list[str]) -> dict[str, Any]:
                             "headers": {**CACHE_HEADERS, "Content-Language": {"schema": {"type": "string"}},
                                         "Link": {"schema": {"type": "string"}}}},
                     "304": NOT_MODIFIED,
-                    "400": _problem("A paging or filter parameter is invalid"),
+                    "400": _problem("A paging or filter parameter is invalid, or unknown"),
                     "404": _problem("The lang parameter names a language that is not served"),
                 }}},
             "/api/v1/articles/{slug}": {"get": {
                 "operationId": "getArticle", "summary": "One article in one language",
                 "parameters": [slug_param, LANG, ACCEPT_LANGUAGE, IF_NONE_MATCH],
                 "responses": {"200": _ok("Article", "The article"), "304": NOT_MODIFIED,
+                              "400": _problem("An unknown query parameter was sent"),
                               "404": _problem("No such article, or the language is not served")}}},
             "/api/oembed": {"get": {
                 "operationId": "oembed", "summary": "oEmbed 1.0 for article URLs (type rich)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,12 +20,36 @@ class Settings:
     )
     static_dir: Path = ROOT / "site" / "static"
     crisis_file: Path = ROOT / "crisis.yaml"
-    # Public origin, e.g. https://bothand.example, for links in the API, feeds and sitemap when the
-    # app runs behind a proxy or CDN. Empty: taken from each request.
-    base_url: str = field(default_factory=lambda: os.environ.get("BOTHAND_BASE_URL", "").rstrip("/"))
+    # The public origin, e.g. https://bothand.example: every absolute URL (API links, canonical and
+    # hreflang links, feeds, sitemap, embed code, oEmbed) is built from it and never from a request's
+    # Host header, so no request can change what another reader is served (or a cache stores).
+    # Default: what `make serve` listens on (HOST/PORT).
+    base_url: str = field(default_factory=lambda: _default_base_url())
+    # Other host names the app answers (comma-separated BOTHAND_ALLOWED_HOSTS, e.g. an internal name
+    # a health check uses); any other Host gets 400. The base URL's host is always allowed.
+    extra_hosts: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            h.strip() for h in os.environ.get("BOTHAND_ALLOWED_HOSTS", "").split(",") if h.strip()
+        )
+    )
     # Where readers report an accessibility barrier (shown on the accessibility statement).
     contact_email: str = field(
         default_factory=lambda: os.environ.get("BOTHAND_CONTACT_EMAIL", "accessibility@bothand.example")
     )
     max_age: int = 300  # seconds a CDN or browser may reuse a response without asking
     stale_while_revalidate: int = 86400
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        host = urlsplit(self.base_url).hostname or "127.0.0.1"
+        # Whoever opens a loopback server types either name.
+        loopback = ["127.0.0.1", "localhost"] if host in ("127.0.0.1", "localhost", "0.0.0.0") else []  # noqa: S104
+        return list(dict.fromkeys([host, *loopback, *self.extra_hosts]))
+
+
+def _default_base_url() -> str:
+    configured = os.environ.get("BOTHAND_BASE_URL", "").strip().rstrip("/")
+    if configured:
+        return configured
+    host = os.environ.get("HOST", "127.0.0.1")
+    return f"http://{host}:{os.environ.get('PORT', '8000')}"

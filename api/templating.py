@@ -9,6 +9,7 @@ languages never share state. Translator text is escaped before any variable is p
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from api.locales import Locale
+
+log = logging.getLogger(__name__)
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -35,23 +38,41 @@ def make_environment(templates_dir: Path) -> Environment:
     return env
 
 
-def _format(text: str, variables: dict[str, Any]) -> Markup:
+def _format(text: str, variables: dict[str, Any], source: str) -> Markup:
     # escape() turns translator text into inert HTML; `%` on Markup escapes each variable too,
     # except values we built as Markup ourselves (e.g. a link made by a template).
     safe = escape(text)
-    return safe % variables if variables else safe
+    if not variables:
+        return safe
+    try:
+        return safe % variables
+    except (ValueError, TypeError, KeyError, IndexError):
+        # A translation the load-time checks let through still fails with the real values:
+        # that one segment is shown in English, the page still answers.
+        log.warning("translation %r cannot be formatted; the English is shown", text[:60])
+        return escape(source) % variables
+
+
+def format_message(translated: str, source: str, variables: dict[str, Any]) -> str:
+    """`translated % variables` for plain-text outputs (JSON, feeds), falling back to the English."""
+    try:
+        return translated % variables
+    except (ValueError, TypeError, KeyError, IndexError):
+        log.warning("translation %r cannot be formatted; the English is shown", translated[:60])
+        return source % variables
 
 
 def gettext_callables(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
     def gettext(message: str, **variables: Any) -> Markup:
-        return _format(str(translations.gettext(message)), variables)
+        return _format(str(translations.gettext(message)), variables, message)
 
     def ngettext(__singular: str, __plural: str, __num: int, **variables: Any) -> Markup:
         variables.setdefault("num", __num)
-        return _format(str(translations.ngettext(__singular, __plural, __num)), variables)
+        source = __singular if __num == 1 else __plural
+        return _format(str(translations.ngettext(__singular, __plural, __num)), variables, source)
 
     def pgettext(context: str, message: str, **variables: Any) -> Markup:
-        return _format(str(translations.pgettext(context, message)), variables)
+        return _format(str(translations.pgettext(context, message)), variables, message)
 
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
 

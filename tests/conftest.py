@@ -15,11 +15,12 @@ from api.app import create_app
 from api.settings import ROOT, Settings
 
 SLUG = "medication-and-therapy"
+BASE = "http://testserver"  # Starlette's TestClient sends `Host: testserver`
 
 
 @pytest.fixture(scope="session")
 def app() -> Starlette:
-    return create_app(Settings())
+    return create_app(Settings(base_url=BASE))
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +41,7 @@ def project_copy(tmp_path: Path) -> Path:
 def make_client(project_copy: Path) -> Callable[[], TestClient]:
     def make() -> TestClient:
         logging.getLogger("api.catalogs").setLevel(logging.ERROR)
-        settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales")
+        settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales", base_url=BASE)
         return TestClient(create_app(settings))
 
     return make

@@ -15,9 +15,10 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.locales import LOCALES
-from tests.conftest import SLUG
+from api.settings import Settings
+from tests.conftest import BASE, SLUG
 
-APP = create_app()
+APP = create_app(Settings(base_url=BASE))
 SCHEMA = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 

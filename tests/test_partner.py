@@ -115,5 +115,5 @@ def test_base_url_setting_for_cdns(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("BOTHAND_BASE_URL", "https://bothand.example/")
     app = create_app(Settings())
-    data = TestClient(app).get(f"/api/v1/articles/{SLUG}?lang=es").json()
+    data = TestClient(app, base_url="https://bothand.example").get(f"/api/v1/articles/{SLUG}?lang=es").json()
     assert data["canonical_url"] == f"https://bothand.example/es/articles/{SLUG}"

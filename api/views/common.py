@@ -20,12 +20,12 @@ def library(request: Request) -> Library:
 
 
 def base_url(request: Request) -> str:
-    configured = library(request).settings.base_url
-    return configured or str(request.base_url).rstrip("/")
+    """The configured public origin (never the request's Host header)."""
+    return library(request).urls.origin
 
 
 def absolute(request: Request, path: str) -> str:
-    return base_url(request) + path
+    return library(request).urls.absolute(path)
 
 
 def page_path(loc: Locale, page: str = "") -> str:

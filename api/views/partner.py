@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.errors import Problem, unknown_article, unknown_language
 from api.locales import by_tag
+from api.views.api import DIGITS
 from api.views.common import absolute, base_url, embed_code, library, render
 
 DEFAULT_HEIGHT = 800
@@ -43,7 +44,11 @@ async def oembed(request: Request) -> Response:
         raise Problem(400, "format must be json.", kind="invalid-parameter", parameter="format")
     if not url:
         raise Problem(400, "The url parameter is required.", kind="invalid-parameter", parameter="url")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises ValueError on a malformed port
+    except ValueError:
+        raise Problem(400, "url is not a valid URL.", kind="invalid-parameter", parameter="url") from None
     ours = urlsplit(base_url(request))
     segments = parts.path.strip("/").split("/")
     lib = library(request)
@@ -75,7 +80,7 @@ def _dimension(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or not 50 <= int(raw) <= 10_000:
+    if not DIGITS.fullmatch(raw) or not 50 <= int(raw) <= 10_000:
         raise Problem(400, f"{name} must be a whole number of pixels from 50 to 10000.",
                       kind="invalid-parameter", parameter=name)
     return int(raw)
