@@ -304,6 +304,9 @@ class Mirror:
         except Unreachable as exc:
             self.result.aborted = True
             self.result.errors.append(f"the server stopped answering: {exc}")
+        except OSError as exc:  # the mirror folder: full disk, permissions
+            self.result.aborted = True
+            self.result.errors.append(f"cannot write the mirror: {exc}")
         finally:
             await self.client.aclose()
             self._show("")
@@ -440,7 +443,11 @@ class Mirror:
     ) -> str:
         key = f"{lang}/{slug}"
         previous = staged.get(slug)
-        etag = previous.entry["etag"] if previous else (known or {}).get("etag")
+        etag = None
+        if previous:
+            etag = previous.entry["etag"]
+        elif known and all((self.root / lang / f"{slug}.{ext}").exists() for ext in ("json", "html")):
+            etag = known.get("etag")  # only revalidate a copy that is really there (files deleted by hand)
         response = await self.get(url, etag)
         if response.status_code == 304 and etag:
             self.result.not_modified.append(key)

@@ -3,6 +3,7 @@ against the app made to behave like a static host, a broken proxy or a busy serv
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import subprocess
@@ -21,7 +22,7 @@ from api.app import create_app
 from api.cli import main
 from api.contenthash import content_hash
 from api.locales import LOCALES
-from api.mirror import Result, mirror
+from api.mirror import Result, canonical_tag, mirror
 from api.settings import ROOT, Settings
 from tests.browser.harness import _free_port, wait_until_up
 from tests.conftest import SLUG, po_path, replace_msgstr
@@ -276,6 +277,20 @@ def test_a_static_host_that_refuses_updated_since(corpus: Path, tmp_path: Path) 
     assert again.statuses[400] == 2  # asked once per language, then fell back to the full listing
     full = [r for r in again.requests if "/api/v1/articles?" in r.url and "updated_since" not in r.url]
     assert [(r.conditional, r.status) for r in full] == [(True, 304), (True, 304)]
+
+    (tmp_path / "es" / f"{SLUG}.html").unlink()  # someone tidied up by hand: fetched again, not trusted to a 304
+    progress = io.StringIO()
+    third = mirror(BASE, tmp_path, ["es"], transport=Upstream(app, static), progress=progress)
+    assert (third.exit_status, third.fetched) == (0, [f"es/{SLUG}"])
+    assert (tmp_path / "es" / f"{SLUG}.html").exists() and "es: 2/2 articles" in progress.getvalue()
+
+
+def test_language_tags_are_bcp47(tmp_path: Path) -> None:
+    assert [canonical_tag(t) for t in ("pt-br", "ZH-hant", "es-419", "fil")] == ["pt-BR", "zh-Hant", "es-419", "fil"]
+    result = mirror(BASE, tmp_path, ["../etc"])
+    assert (result.exit_status, result.requests) == (2, [])
+    assert "not a BCP 47 language tag" in result.errors[0]
+    assert mirror("bothand.example", tmp_path, ["es"]).exit_status == 2  # not a URL
 
 
 def test_only_verified_articles_are_stored(corpus: Path, tmp_path: Path) -> None:
