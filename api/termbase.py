@@ -48,7 +48,9 @@ class Term:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
+    """Case, Unicode form, typographic apostrophes and no-break spaces do not make a term different."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("\u2019", "'")
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def load_glossary(path: Path) -> list[Term]:
