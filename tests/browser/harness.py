@@ -75,11 +75,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_up(url: str, attempts: int = 200) -> None:
+def wait_until_up(url: str, attempts: int = 200, headers: dict[str, str] | None = None) -> None:
     """Poll a server we just started until it answers; fail loudly if it never does."""
     for _ in range(attempts):
         try:
-            httpx.get(url, timeout=1)
+            httpx.get(url, timeout=1, headers=headers)
             return
         except httpx.TransportError:
             time.sleep(0.05)
