@@ -331,7 +331,7 @@ class Mirror:
         known: dict[str, dict[str, Any]] = manifest.get("articles", {}) if manifest.get("lang") == lang else {}
         listings: dict[str, Any] = manifest.get("listings", {}) if known else {}
         since = manifest.get("updated_since") if known else None
-        last_full = str(manifest.get("last_full_listing", ""))
+        last_full = str(manifest.get("last_full_listing") or "")
         stale = last_full < (dt.datetime.now(dt.UTC) - dt.timedelta(days=FULL_LISTING_DAYS)).isoformat()
         full = self.full_listing or not since or stale
         new_listings: dict[str, Any] = {}
