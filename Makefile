@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test lint typecheck check status extract update test-deps bench clean
+.PHONY: install serve test lint typecheck check status extract update test-deps bench clean transcripts
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ update: install
 
 test: install test-deps lint check
 	$(VENV)/bin/pytest
+
+# Re-record what Orca says on each page (tests/screenreader/transcripts/); review the diff before committing.
+transcripts: install test-deps
+	UPDATE_TRANSCRIPTS=1 $(VENV)/bin/pytest tests/screenreader -q
 
 bench: install
 	$(PY) scripts/bench.py
