@@ -1,42 +1,53 @@
-"""The ASGI application: ``api.app:app`` is ``create_app()`` with default settings."""
+"""The ASGI application: ``api.app:app`` is ``create_app()`` with default settings.
+
+Start-up loads the snapshot (building it first if the sources changed since the last build,
+so ``uvicorn api.app:app`` always serves what is on disk). Requests for snapshot resources are
+answered by :class:`api.serve.SnapshotResponder` before any routing; the Starlette app behind
+it only handles what needs a decision: negotiation, filters, paging, oEmbed, redirects, errors.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Match, Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
-from api.errors import Problem, Redirect, as_problem, is_api, log, problem_response
+from api.build import build, error_key, fingerprint
+from api.errors import Problem, Redirect, as_problem, is_api, problem_response
 from api.http import HTTPSemantics, security_headers
-from api.library import Library
-from api.locales import by_tag
-from api.openapi import document
+from api.serve import Site, SnapshotResponder
 from api.settings import Settings
+from api.snapshot import read_index
 from api.views import api as api_views
-from api.views import feeds, pages, partner
-from api.views.common import reader_locale, render
+from api.views import pages, partner
+from api.views.common import from_snapshot, reader_locale, site
+
+log = logging.getLogger(__name__)
 
 
-class Static(StaticFiles):
-    """Static files, each at exactly one URL: `/static/site.css/` is not a second address."""
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        if scope["path"].endswith("/"):
-            raise HTTPException(404)
-        return await super().get_response(path, scope)
+def load_site(settings: Settings) -> Site:
+    """The built snapshot for these settings; built now if missing or out of date."""
+    index = read_index(settings.build_dir)
+    if index is None or index.fingerprint != fingerprint(settings):
+        log.warning("building the site snapshot in %s (sources changed)", settings.build_dir)
+        build(settings)
+        index = read_index(settings.build_dir)
+        if index is None:  # pragma: no cover - build() just wrote it
+            raise RuntimeError(f"no snapshot in {settings.build_dir}")
+    return Site(settings, index, settings.build_dir)
 
 
 def _url_language(request: Request) -> str | None:
     """The language a URL names: `/es/...` and `/embed/es/...`."""
     parts = request.url.path.strip("/").split("/")
     first = parts[1] if parts[0] == "embed" and len(parts) > 1 else parts[0]
-    loc = by_tag(first)
+    loc = site(request).table.by_tag(first)
     return loc.tag if loc is not None and loc.tag == first else None
 
 
@@ -46,36 +57,42 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         slashless = _slash_redirect(request)
         if slashless is not None:
             return slashless
-    if is_api(request) or "library" not in request.app.state._state:
+    if is_api(request) or "site" not in request.app.state._state:
         response = problem_response(request, problem)
     else:
         # A reader page: in the language of the URL if it names one, else the reader's own, which
         # depends on their cookie and Accept-Language: then it must never be shared by a cache.
-        tag = _url_language(request)
-        loc = (by_tag(tag) if tag else None) or reader_locale(request)[0]
         try:
-            response = render(request, "error.html", loc, None, {"problem": problem}, status=problem.status)
+            response = _error_page(request, problem)
         except Exception:  # the error page itself failed: still answer, plainly
             log.exception("error page failed")
             response = problem_response(request, problem)
-        response.headers.update(problem.headers)
-        if tag is None:
-            response.headers["Cache-Control"] = "private, no-cache"
-            response.headers["Vary"] = "Cookie, Accept-Language"
     if problem.status >= 500:
         # 500s are answered outside the HTTP middleware: give them the same security headers here.
         for name, value in security_headers(request.url.path, problem.status):
-            response.headers.setdefault(name, value)
+            response.headers[name] = value
         response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error_page(request: Request, problem: Problem) -> Response:
+    s = site(request)
+    tag = _url_language(request)
+    loc = (s.table.by_tag(tag) if tag else None) or reader_locale(request)[0]
+    kind = "unknown-language" if problem.kind == "unknown-language" else {
+        404: "not-found", 405: "method-not-allowed", 500: "server-error"}.get(problem.status, "bad-request")
+    status = problem.status if problem.status in (404, 405, 500) else 400
+    resource = s.by_key[error_key(loc.tag, 404 if kind == "unknown-language" else status, kind)]
+    response = from_snapshot(request, resource, status=problem.status)
+    response.headers.update(problem.headers)
+    if tag is None:
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Vary"] = "Cookie, Accept-Language"
     return response
 
 
 def _route(routes: list[BaseRoute], scope: Scope) -> BaseRoute | None:
     return next((route for route in routes if route.matches(scope)[0] != Match.NONE), None)
-
-
-def _routable(routes: list[BaseRoute], scope: Scope) -> bool:
-    return _route(routes, scope) is not None
 
 
 def _slash_redirect(request: Request) -> Response | None:
@@ -84,11 +101,15 @@ def _slash_redirect(request: Request) -> Response | None:
     if len(path) < 2 or not path.endswith("/") or path.startswith("/static/"):
         return None
     target = path.rstrip("/")
-    route = _route(request.app.router.routes, {**request.scope, "path": target}) if target else None
-    if route is None or getattr(route, "endpoint", None) is pages.lang_slash:  # `/de/` -> `/de` -> `/de/`
+    if not target or (target not in site(request).by_key and not _known_dynamic(request, target)):
         return None
     query = request.url.query
     return RedirectResponse(target + ("?" + query if query else ""), status_code=301)
+
+
+def _known_dynamic(request: Request, path: str) -> bool:
+    route = _route(request.app.router.routes, {**request.scope, "path": path})
+    return getattr(route, "endpoint", None) in (api_views.articles, api_views.article, partner.oembed)
 
 
 async def handle_redirect(request: Request, exc: Exception) -> Response:
@@ -96,43 +117,42 @@ async def handle_redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.location, status_code=301)
 
 
-async def openapi_document(request: Request) -> Response:
-    return JSONResponse(document(list(request.app.state.library.articles)))
-
-
-def routes(settings: Settings) -> list[BaseRoute]:
-    favicon = settings.static_dir / "favicon.ico"
+def routes() -> list[BaseRoute]:
     return [
         Route("/", pages.root),
-        Route("/favicon.ico", lambda request: FileResponse(favicon, media_type="image/x-icon")),
         Route("/api/v1/locales", api_views.locales),
         Route("/api/v1/articles", api_views.articles),
         Route("/api/v1/articles/{slug}", api_views.article),
-        Route("/api/v1/openapi.json", openapi_document),
+        Route("/api/v1/openapi.json", api_views.openapi_document),
         Route("/api/oembed", partner.oembed),
-        Route("/embed/{lang}/{slug}", partner.embed),
-        Route("/sitemap.xml", feeds.sitemap),
-        Route("/robots.txt", feeds.robots),
         Route("/choose-language/{lang}", pages.choose_language),
-        Mount("/static", Static(directory=settings.static_dir), name="static"),
+        Route("/embed/{lang}/{slug}", pages.reader),
+        Route("/static/{name:path}", pages.asset),
+        Route("/{name:str}.{ext:str}", pages.asset),  # /sitemap.xml, /robots.txt, /favicon.ico
         Route("/{lang}", pages.lang_slash),
-        Route("/{lang}/", pages.home),
-        Route("/{lang}/articles/{slug}", pages.article),
-        Route("/{lang}/accessibility", pages.accessibility),
-        Route("/{lang}/languages", pages.languages),
-        Route("/{lang}/developers", pages.developers),
-        Route("/{lang}/feed.xml", feeds.atom),
+        Route("/{lang}/", pages.reader),
+        Route("/{lang}/page/{number}", pages.reader),
+        Route("/{lang}/articles/{slug}", pages.reader),
+        Route("/{lang}/{page}", pages.reader),
     ]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    table = routes(settings)
+    loaded = load_site(settings)
+    table = routes()
 
     def exists(scope: Scope) -> bool:
-        return _routable(table, {**scope, "method": "GET"})
+        """Whether OPTIONS names a resource: a snapshot path, or a dynamic endpoint."""
+        path = scope["path"]
+        if path in loaded.by_key:
+            return True
+        route = _route(table, {**scope, "method": "GET"})
+        return getattr(route, "endpoint", None) in (api_views.articles, api_views.article, partner.oembed,
+                                                    pages.root, api_views.locales, api_views.openapi_document)
 
     middleware = [
+        Middleware(SnapshotResponder, site=loaded),
         Middleware(HTTPSemantics, max_age=settings.max_age, stale_while_revalidate=settings.stale_while_revalidate,
                    exists=exists),
         # Any Host but ours is refused (400): links never come from Host, and caches keyed without
@@ -146,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                             Problem: handle_error, Redirect: handle_redirect},
     )
     app.router.redirect_slashes = False  # Starlette's would build an absolute URL from Host
-    app.state.library = Library(settings)
+    app.state.site = loaded
     return app
 
 

@@ -20,7 +20,7 @@ from babel.messages.pofile import PoFileError
 from api.catalogs import Catalogs, Problem, header_line, message_problems, plural_rule_problem, read_catalog
 from api.cli import DOMAINS, stale_templates
 from api.content import ContentError, load_articles
-from api.library import contact_labels, load_crisis
+from api.crisis import contact_labels, load_crisis
 from api.locales import LOCALES, Locale
 from api.settings import ROOT, Settings
 
@@ -105,7 +105,7 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         for domain in stale_templates(settings.locales_dir):
             problems.append(Problem(_rel(settings.locales_dir / f"{domain}.pot"), 1,
                                     "stale: re-run `make extract` and commit the result"))
-    protected = contact_labels(load_crisis(settings)[1])
+    protected = contact_labels(load_crisis(settings.crisis_file)[1])
     for loc in LOCALES:
         if loc.is_source:
             continue

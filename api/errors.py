@@ -53,11 +53,8 @@ class Problem(Exception):
         }
 
 
-def unknown_language(tag: str) -> Problem:
-    from api.locales import LOCALES
-
-    return Problem(404, f"Language {tag[:40]!r} is not served.", kind="unknown-language",
-                   available=[loc.tag for loc in LOCALES])
+def unknown_language(tag: str, available: list[str]) -> Problem:
+    return Problem(404, f"Language {tag[:40]!r} is not served.", kind="unknown-language", available=available)
 
 
 def unknown_article(slug: str) -> Problem:

@@ -1,24 +1,23 @@
-"""The table of served locales: one place that says which languages exist and how they look.
+"""The table of served locales: which languages exist, in which order, and how they look.
 
-BCP 47 tags (``zh-Hant``, ``pt-BR``) are what browsers, URLs and API clients see; gettext
-names (``zh_Hant``, ``pt_BR``) are the folder names under ``locales/`` that Weblate and
-Poedit expect. Names and text direction come from CLDR through Babel, never typed by hand.
+The list lives in ``locales/LINGUAS`` (gettext's own convention: one catalog folder name a
+line), so adding a language is data, not code: ``bothand init de`` writes the catalogs and
+the line. BCP 47 tags (``zh-Hant``, ``pt-BR``) are what browsers, URLs and API clients see;
+gettext names (``zh_Hant``, ``pt_BR``) are the folder names Weblate and Poedit expect.
+Names and text direction come from CLDR through Babel, never typed by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from babel import Locale as BabelLocale
 
 SOURCE_TAG = "en"
-
-# Order is the order of the language switcher and of /api/v1/locales.
-SERVED_TAGS: tuple[str, ...] = (
-    "en", "es", "fr", "pt-BR", "ru", "ar", "fa", "hi",
-    "zh-Hans", "zh-Hant", "ko", "vi", "fil", "ht",
-)
+LINGUAS = "LINGUAS"
 
 
 @dataclass(frozen=True)
@@ -51,17 +50,61 @@ class Locale:
         return self.tag == SOURCE_TAG
 
 
-def _make(tag: str) -> Locale:
+def make_locale(tag: str) -> Locale:
     return Locale(tag=tag, babel=BabelLocale.parse(tag, sep="-"))
 
 
-LOCALES: tuple[Locale, ...] = tuple(_make(tag) for tag in SERVED_TAGS)
+class LocaleTable:
+    """The served locales, English first, in switcher order; lookups ignore case and `_`/`-`."""
+
+    def __init__(self, tags: tuple[str, ...]):
+        ordered = tuple(dict.fromkeys((SOURCE_TAG, *tags)))
+        self.all: tuple[Locale, ...] = tuple(make_locale(tag) for tag in ordered)
+        self.source: Locale = self.all[0]
+        self._by_lower = {loc.tag.lower(): loc for loc in self.all}
+
+    def __iter__(self) -> Iterator[Locale]:
+        return iter(self.all)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    @property
+    def tags(self) -> list[str]:
+        return [loc.tag for loc in self.all]
+
+    def by_tag(self, tag: str) -> Locale | None:
+        """The served locale for an exact tag, ignoring case and `_` vs `-`."""
+        return self._by_lower.get(tag.replace("_", "-").lower())
+
+    def __getitem__(self, tag: str) -> Locale:
+        loc = self.by_tag(tag)
+        if loc is None:
+            raise KeyError(tag)
+        return loc
+
+
+def read_linguas(locales_dir: Path) -> tuple[str, ...]:
+    """BCP 47 tags of the locales listed in locales/LINGUAS (folder names; `#` starts a comment)."""
+    path = locales_dir / LINGUAS
+    if not path.exists():
+        return ()
+    folders = [line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines()]
+    return tuple(f.replace("_", "-") for f in folders if f)
+
+
+def load_table(locales_dir: Path) -> LocaleTable:
+    return LocaleTable(read_linguas(locales_dir))
+
+
+# The repository's own table, for the command line and the tests of the real corpus.
+_ROOT_LOCALES = Path(__file__).resolve().parent.parent / "locales"
+TABLE: LocaleTable = load_table(_ROOT_LOCALES)
+LOCALES: tuple[Locale, ...] = TABLE.all
+SOURCE: Locale = TABLE.source
 BY_TAG: dict[str, Locale] = {loc.tag: loc for loc in LOCALES}
-# Lookups from a URL or query are case-insensitive (`pt-br` is `pt-BR`).
-_BY_LOWER_TAG: dict[str, Locale] = {loc.tag.lower(): loc for loc in LOCALES}
-SOURCE: Locale = BY_TAG[SOURCE_TAG]
 
 
 def by_tag(tag: str) -> Locale | None:
-    """The served locale for an exact tag, ignoring case and `_` vs `-`."""
-    return _BY_LOWER_TAG.get(tag.replace("_", "-").lower())
+    """The repository table's locale for an exact tag (see :meth:`LocaleTable.by_tag`)."""
+    return TABLE.by_tag(tag)

@@ -15,7 +15,7 @@ from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.core import get_global
 
-from api.locales import LOCALES, SOURCE, Locale, by_tag
+from api.locales import TABLE, Locale, LocaleTable
 
 MAX_HEADER = 512  # longer Accept-Language headers are cut at a comma: nobody needs more, parsing is O(n)
 MAX_RANGES = 24
@@ -23,11 +23,6 @@ MAX_TAG = 35  # RFC 5646 4.4.1: 35 characters hold every tag anyone uses
 COOKIE = "lang"
 _TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
 _RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]{1,6}))?\s*$")
-
-_BY_LANGUAGE: dict[str, list[Locale]] = {}
-for _loc in LOCALES:
-    _BY_LANGUAGE.setdefault(_loc.babel.language, []).append(_loc)
-
 
 def truncate(header: str) -> str:
     """The header cut to MAX_HEADER characters at the last whole range (never mid-range:
@@ -94,65 +89,80 @@ def _script_of(parsed: BabelLocale) -> str | None:
     return None
 
 
-def match_tag(tag: str) -> Locale | None:
-    """The served locale for one language tag (any BCP 47 tag: `es-MX` -> es, `tl` -> fil), or None."""
-    if len(tag) > MAX_TAG:
-        return None
-    return _match_tag(tag)
+class Negotiator:
+    """Matches requested tags to one table of served locales. Its caches are bounded: keys are
+    single tags of at most MAX_TAG characters, or headers cut to MAX_HEADER."""
+
+    def __init__(self, table: LocaleTable):
+        self.table = table
+        self._by_language: dict[str, list[Locale]] = {}
+        for loc in table:
+            self._by_language.setdefault(loc.babel.language, []).append(loc)
+        self._match_tag = lru_cache(maxsize=1024)(self._match_tag_uncached)
+        self._best = lru_cache(maxsize=1024)(self._best_uncached)
+
+    def match_tag(self, tag: str) -> Locale | None:
+        """The served locale for one language tag (any BCP 47 tag: `es-MX` -> es, `tl` -> fil), or None."""
+        if len(tag) > MAX_TAG:
+            return None
+        return self._match_tag(tag)
+
+    def _match_tag_uncached(self, tag: str) -> Locale | None:
+        exact = self.table.by_tag(tag)
+        if exact is not None:
+            return exact
+        try:
+            parsed = BabelLocale.parse(tag.replace("-", "_"))
+        except (ValueError, UnknownLocaleError, TypeError):
+            return None
+        candidates = self._by_language.get(parsed.language, [])
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        script = _script_of(parsed)
+        for loc in candidates:
+            if loc.babel.script == script:
+                return loc
+        return candidates[0]
+
+    def best_match(self, header: str) -> tuple[Locale | None, str | None]:
+        """(served locale, the normalized range that chose it) for an Accept-Language header."""
+        # Cut before the cache: the cache key, and so memory, stays bounded whatever a client sends.
+        return self._best(truncate(header))
+
+    def _best_uncached(self, header: str) -> tuple[Locale | None, str | None]:
+        refused = {tag.lower() for tag, q, _ in _ranges(header) if q == 0 and tag != "*"}
+        for tag, _q in parse_accept_language(header):
+            if tag == "*":
+                for any_loc in self.table:
+                    if not _excluded(any_loc, refused):
+                        return any_loc, "*"
+                continue
+            matched = self.match_tag(tag)
+            if matched is not None and not _excluded(matched, refused):
+                return matched, normalize_tag(tag)
+        return None, None
+
+    def from_accept_language(self, header: str) -> Locale | None:
+        """The best served locale for an Accept-Language header; None if nothing acceptable matches."""
+        return self.best_match(header)[0]
+
+    def negotiate(self, query_lang: str | None, cookie: str | None,
+                  accept_language: str | None) -> tuple[Locale, bool]:
+        """(locale, whether Accept-Language decided or could have decided it, so responses must Vary)."""
+        for explicit in (query_lang, cookie):
+            if explicit:
+                loc = self.table.by_tag(explicit)
+                if loc is not None:
+                    return loc, False
+        if accept_language:
+            return (self.from_accept_language(accept_language) or self.table.source), True
+        return self.table.source, True
 
 
-@lru_cache(maxsize=1024)
-def _match_tag(tag: str) -> Locale | None:
-    exact = by_tag(tag)
-    if exact is not None:
-        return exact
-    try:
-        parsed = BabelLocale.parse(tag.replace("-", "_"))
-    except (ValueError, UnknownLocaleError, TypeError):
-        return None
-    candidates = _BY_LANGUAGE.get(parsed.language, [])
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    script = _script_of(parsed)
-    for loc in candidates:
-        if loc.babel.script == script:
-            return loc
-    return candidates[0]
-
-
-def from_accept_language(header: str) -> Locale | None:
-    """The best served locale for an Accept-Language header; None if nothing acceptable matches."""
-    return best_match(header)[0]
-
-
-def best_match(header: str) -> tuple[Locale | None, str | None]:
-    """(served locale, the normalized range that chose it) for an Accept-Language header."""
-    # Cut before the cache: the cache key, and so memory, stays bounded whatever a client sends.
-    return _best_match(truncate(header))
-
-
-@lru_cache(maxsize=1024)
-def _best_match(header: str) -> tuple[Locale | None, str | None]:
-    refused = {tag.lower() for tag, q, _ in _ranges(header) if q == 0 and tag != "*"}
-    for tag, _q in parse_accept_language(header):
-        if tag == "*":
-            for any_loc in (SOURCE, *LOCALES):
-                if not _excluded(any_loc, refused):
-                    return any_loc, "*"
-            continue
-        matched = match_tag(tag)
-        if matched is not None and not _excluded(matched, refused):
-            return matched, normalize_tag(tag)
-    return None, None
-
-
-def negotiate(query_lang: str | None, cookie: str | None, accept_language: str | None) -> tuple[Locale, bool]:
-    """(locale, whether Accept-Language decided or could have decided it, so responses must Vary)."""
-    for explicit in (query_lang, cookie):
-        if explicit:
-            loc = by_tag(explicit)
-            if loc is not None:
-                return loc, False
-    if accept_language:
-        return (from_accept_language(accept_language) or SOURCE), True
-    return SOURCE, True
+# The repository's table, for callers without a site of their own (the command line, older tests).
+DEFAULT = Negotiator(TABLE)
+match_tag = DEFAULT.match_tag
+best_match = DEFAULT.best_match
+from_accept_language = DEFAULT.from_accept_language
+negotiate = DEFAULT.negotiate
+_best_match = DEFAULT._best

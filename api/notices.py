@@ -6,16 +6,15 @@ extract`` finds them (with their plural forms) for ui.pot.
 
 from __future__ import annotations
 
-from typing import Any
-
 from babel.support import NullTranslations
 
+from api.models import Notice, Translation
 from api.templating import format_message
 
 
-def translation_notice(translation: dict[str, Any], ui: NullTranslations, number: str) -> dict[str, Any] | None:
+def translation_notice(translation: Translation, ui: NullTranslations, number: str) -> Notice | None:
     """The notice a reader must see on a translated article; None for the English original."""
-    state = translation["review"]
+    state = translation.review
     if state == "source":
         return None
     if state == "reviewed":
@@ -27,7 +26,7 @@ def translation_notice(translation: dict[str, Any], ui: NullTranslations, number
         )]
     else:
         lines = [ui.gettext("This translation is a draft. A qualified translator has not reviewed it yet.")]
-    missing = translation["segments_in_english"]
+    missing = translation.segments_in_english
     if missing:
         # Translators: %(num)s is a number in your language's digits; a passage is a paragraph, list item or cell.
         def passages(tr: NullTranslations) -> str:
@@ -38,8 +37,8 @@ def translation_notice(translation: dict[str, Any], ui: NullTranslations, number
             ))
 
         lines.append(format_message(passages(ui), passages(NullTranslations()), {"num": number}))
-    return {
-        "title": ui.gettext("About this translation"),
-        "lines": lines,
-        "original": ui.gettext("Read the original in English"),
-    }
+    return Notice(
+        title=str(ui.gettext("About this translation")),
+        lines=[str(line) for line in lines],
+        original=str(ui.gettext("Read the original in English")),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +37,24 @@ class Settings:
     contact_email: str = field(
         default_factory=lambda: os.environ.get("BOTHAND_CONTACT_EMAIL", "accessibility@bothand.example")
     )
+    # Where `bothand build` writes the snapshot the server answers from (BOTHAND_BUILD_DIR). By
+    # default a folder under build/ named after the sources and origin, so two sites never share one.
+    build_folder: Path | None = field(default_factory=lambda: _env_path("BOTHAND_BUILD_DIR"))
+    # Brotli level for precompressed bodies (BOTHAND_BROTLI_QUALITY). 0 = automatic: 11 (smallest)
+    # while the site has at most 200 article pages, 5 above that, so a large build stays minutes long.
+    brotli_quality: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BROTLI_QUALITY", "0")))
+    # Bytes of bodies the server keeps in memory; the rest are read from the snapshot on demand.
+    body_cache: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BODY_CACHE_MB", "64")) * 2**20)
     max_age: int = 300  # seconds a CDN or browser may reuse a response without asking
     stale_while_revalidate: int = 86400
+
+    @property
+    def build_dir(self) -> Path:
+        if self.build_folder is not None:
+            return self.build_folder
+        key = "|".join(map(str, (self.content_dir, self.locales_dir, self.templates_dir, self.static_dir,
+                                 self.crisis_file, self.base_url)))
+        return ROOT / "build" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
     @property
     def allowed_hosts(self) -> list[str]:
@@ -45,6 +62,11 @@ class Settings:
         # Whoever opens a loopback server types either name.
         loopback = ["127.0.0.1", "localhost"] if host in ("127.0.0.1", "localhost", "0.0.0.0") else []  # noqa: S104
         return list(dict.fromkeys([host, *loopback, *self.extra_hosts]))
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else None
 
 
 def _default_base_url() -> str:

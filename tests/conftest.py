@@ -16,11 +16,13 @@ from api.settings import ROOT, Settings
 
 SLUG = "medication-and-therapy"
 BASE = "http://testserver"  # Starlette's TestClient sends `Host: testserver`
+FAST_BROTLI = 4  # tests build many snapshots: a fast brotli level (the bytes still round-trip)
 
 
 @pytest.fixture(scope="session")
-def app() -> Starlette:
-    return create_app(Settings(base_url=BASE))
+def app(tmp_path_factory: pytest.TempPathFactory) -> Starlette:
+    return create_app(Settings(base_url=BASE, build_folder=tmp_path_factory.mktemp("build"),
+                               brotli_quality=FAST_BROTLI))
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +43,8 @@ def project_copy(tmp_path: Path) -> Path:
 def make_client(project_copy: Path) -> Callable[[], TestClient]:
     def make() -> TestClient:
         logging.getLogger("api.catalogs").setLevel(logging.ERROR)
-        settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales", base_url=BASE)
+        settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales", base_url=BASE,
+                            build_folder=project_copy / "build", brotli_quality=FAST_BROTLI)
         return TestClient(create_app(settings))
 
     return make

@@ -81,7 +81,7 @@ def test_hostile_or_mismatched_translation_is_not_served(
     html = client.get(f"/es/articles/{SLUG}").text
     assert "<script>alert" not in html and "javascript:" not in html
     assert _item(html)["lang"] == "en"
-    problems = client.app.state.library.catalogs.problems  # type: ignore[attr-defined]
+    problems = client.app.state.site.problems  # type: ignore[attr-defined]
     assert any(str(p).startswith(str(po_path(project_copy, "es", "content")) + ":") for p in problems)
 
 

@@ -25,7 +25,7 @@ from api.locales import LOCALES
 from api.mirror import Result, canonical_tag, mirror
 from api.settings import ROOT, Settings
 from tests.browser.harness import _free_port, wait_until_up
-from tests.conftest import SLUG, po_path, replace_msgstr
+from tests.conftest import FAST_BROTLI, SLUG, po_path, replace_msgstr
 
 OTHER = "second-article"
 LANGS = ["en", "es", "fr"]
@@ -41,7 +41,8 @@ from api.app import create_app
 from api.settings import Settings
 
 root, port = Path(sys.argv[1]), int(sys.argv[2])
-settings = Settings(content_dir=root / "content", locales_dir=root / "locales", base_url=f"http://127.0.0.1:{port}")
+settings = Settings(content_dir=root / "content", locales_dir=root / "locales", base_url=f"http://127.0.0.1:{port}",
+                    build_folder=root / f"build-{port}", brotli_quality=4)
 uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="error")
 """
 
@@ -223,7 +224,8 @@ BASE = "http://bothand.test"
 
 def make_app(corpus: Path) -> Starlette:
     logging.getLogger("api.catalogs").setLevel(logging.ERROR)
-    return create_app(Settings(content_dir=corpus / "content", locales_dir=corpus / "locales", base_url=BASE))
+    return create_app(Settings(content_dir=corpus / "content", locales_dir=corpus / "locales", base_url=BASE,
+                               build_folder=corpus / "build-in-process", brotli_quality=FAST_BROTLI))
 
 
 class Upstream(httpx.AsyncBaseTransport):
@@ -248,7 +250,8 @@ class Upstream(httpx.AsyncBaseTransport):
 def rewritten(response: httpx.Response, edit: Callable[[dict[str, Any]], None]) -> httpx.Response:
     data = json.loads(response.content)
     edit(data)
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "etag")}
+    dropped = ("content-length", "etag", "content-encoding")
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in dropped}
     return httpx.Response(200, headers=headers, content=json.dumps(data).encode("utf-8"))
 
 
@@ -259,7 +262,8 @@ def test_served_content_hash_is_the_shared_definition(corpus: Path) -> None:
             data = client.get(f"/api/v1/articles/{slug}?lang={loc.tag}").json()
             assert data["content_hash"] == content_hash(data), (loc.tag, slug)
         listed = client.get(f"/api/v1/articles?lang={loc.tag}").json()["articles"]
-        assert {a["slug"]: a["content_hash"] for a in listed} == {
+        hashes = {a["slug"]: a["content_hash"] for a in listed}
+        assert hashes == {
             slug: client.get(f"/api/v1/articles/{slug}?lang={loc.tag}").json()["content_hash"] for slug in (SLUG, OTHER)
         }
 

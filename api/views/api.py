@@ -1,30 +1,25 @@
-"""The JSON API, /api/v1: locales, article summaries (paged, filterable), articles."""
+"""The JSON API, /api/v1: what the snapshot cannot answer by itself (negotiation, filters, paging)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
 
+import msgspec
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 
-from api.articles import to_json
+from api import models as m
+from api.build import API_PER_PAGE, JSON, list_links
 from api.errors import Problem, unknown_article, unknown_language
-from api.locales import LOCALES, SOURCE, Locale
-from api.negotiation import best_match, match_tag, normalize_tag
-from api.views.common import absolute, api_article_path, library, page_path
+from api.locales import Locale
+from api.negotiation import normalize_tag
+from api.views.common import check_params, from_snapshot, site
 
 LIST_PARAMS = ("lang", "page", "per_page", "updated_since")
 DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() also accepts "²"
 MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 20
-LICENSE = (
-    "All rights reserved by the author. Partners may show articles unchanged, with the attribution "
-    "text, a link to the original, the translation notice and the crisis resources."
-)
 
 
 @dataclass(frozen=True)
@@ -34,100 +29,34 @@ class Chosen:
     requested: str | None  # the normalized tag asked for (never the raw header)
 
 
-def _locale(request: Request) -> Chosen:
+def choose_locale(request: Request) -> Chosen:
     """?lang= wins (any BCP 47 tag, matched like Accept-Language), else Accept-Language, else English."""
+    negotiator = site(request).negotiator
     lang = request.query_params.get("lang")
     if lang is not None:
-        loc = match_tag(lang)
+        loc = negotiator.match_tag(lang)
         if loc is None:
-            raise unknown_language(lang)
+            raise unknown_language(lang, site(request).table.tags)
         return Chosen(loc, False, normalize_tag(lang))
     header = request.headers.get("accept-language")
     if header:
-        matched, requested = best_match(header)
-        return Chosen(matched or SOURCE, True, requested)
-    return Chosen(SOURCE, True, None)
+        matched, requested = negotiator.best_match(header)
+        return Chosen(matched or negotiator.table.source, True, requested)
+    return Chosen(negotiator.table.source, True, None)
 
 
-def _check_params(request: Request, accepted: tuple[str, ...]) -> None:
-    """Unknown query parameters are integration mistakes: say so instead of ignoring them."""
-    unknown = sorted({name for name in request.query_params if name not in accepted})
-    if unknown:
-        raise Problem(400, f"Unknown query parameter {unknown[0][:40]!r}. Accepted: {', '.join(accepted) or 'none'}.",
-                      kind="unknown-parameter", parameter=unknown[0][:40], accepted=list(accepted))
+def json_response(body: bytes, chosen: Chosen | None, link: str | None = None) -> Response:
+    headers = {}
+    if chosen is not None:
+        headers["Content-Language"] = chosen.loc.tag
+        if chosen.vary:
+            headers["Vary"] = "Accept-Language"
+    if link:
+        headers["Link"] = link
+    return Response(body, media_type=JSON, headers=headers)
 
 
-def _json(data: Any, loc: Locale | None, vary: bool, headers: dict[str, str] | None = None) -> JSONResponse:
-    headers = dict(headers or {})
-    if loc is not None:
-        headers["Content-Language"] = loc.tag
-    if vary:
-        headers["Vary"] = "Accept-Language"
-    return JSONResponse(to_json(data), headers=headers)
-
-
-def _locale_entry(request: Request, loc: Locale) -> dict[str, Any]:
-    cats = library(request).catalogs[loc.tag]
-    return {
-        "tag": loc.tag,
-        "gettext": loc.folder,
-        "autonym": loc.autonym,
-        "english_name": loc.english_name,
-        "dir": loc.dir,
-        "source": loc.is_source,
-        "home_url": absolute(request, page_path(loc)),
-        "completeness": {"content": cats.content_stats.as_dict(), "ui": cats.ui_stats.as_dict()},
-        "review": {scope: review.state for scope, review in sorted(cats.reviews.items())},
-    }
-
-
-async def locales(request: Request) -> JSONResponse:
-    _check_params(request, ())
-    return _json({"locales": [_locale_entry(request, loc) for loc in LOCALES]}, None, False)
-
-
-def _links(request: Request, slug: str, loc: Locale) -> dict[str, str]:
-    return {
-        "json": absolute(request, api_article_path(slug, loc)),
-        "html": absolute(request, page_path(loc, f"articles/{slug}")),
-        "embed": absolute(request, f"/embed/{loc.tag}/{slug}"),
-    }
-
-
-def _alternates(request: Request, slug: str) -> list[dict[str, Any]]:
-    lib = library(request)
-    return [
-        {
-            "lang": other.tag,
-            "hreflang": other.tag,
-            "autonym": other.autonym,
-            "dir": other.dir,
-            "percent": lib.catalogs[other.tag].article_stats[slug].percent,
-            **_links(request, slug, other),
-        }
-        for other in LOCALES
-    ]
-
-
-def summary(request: Request, slug: str, loc: Locale) -> dict[str, Any]:
-    lib = library(request)
-    data = lib.article(slug, loc)
-    return {
-        "slug": slug,
-        "lang": data["lang"],
-        "dir": data["dir"],
-        "title": data["title"],
-        "summary": data["summary"],
-        "published": data["published"],
-        "updated": data["updated"],
-        "content_hash": lib.article_hash(slug, loc),
-        "translation": data["translation"],
-        "urls": _links(request, slug, loc),
-        "available_languages": [loc.tag for loc in LOCALES],
-    }
-
-
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
@@ -137,7 +66,7 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return int(raw)
 
 
-def _since(request: Request) -> dt.date | None:
+def since_param(request: Request) -> dt.date | None:
     raw = request.query_params.get("updated_since")
     if raw is None:
         return None
@@ -150,48 +79,42 @@ def _since(request: Request) -> dt.date | None:
                       parameter="updated_since") from None
 
 
-async def articles(request: Request) -> JSONResponse:
-    _check_params(request, LIST_PARAMS)
-    chosen = _locale(request)
-    loc = chosen.loc
-    page = _int_param(request, "page", 1, 1, 1_000_000)
-    per_page = _int_param(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    since = _since(request)
-    lib = library(request)
-    slugs = [s for s, a in lib.articles.items() if since is None or a.updated >= since]
-    last = max(1, -(-len(slugs) // per_page))
-    items = [summary(request, slug, loc) for slug in slugs[(page - 1) * per_page : page * per_page]]
-
-    def url(p: int) -> str:
-        params = {k: v for k, v in request.query_params.items() if k in ("lang", "updated_since")}
-        return absolute(request, "/api/v1/articles?" + urlencode({**params, "page": p, "per_page": per_page}))
-
-    rels = {"first": 1, "last": last, **({"prev": page - 1} if 1 < page <= last + 1 else {}),
-            **({"next": page + 1} if page < last else {})}
-    link = ", ".join(f'<{url(p)}>; rel="{rel}"' for rel, p in rels.items())
-    body = {"lang": loc.tag, "page": page, "per_page": per_page, "total": len(slugs), "articles": items}
-    return _json(body, loc, chosen.vary, {"Link": link})
+async def locales(request: Request) -> Response:
+    check_params(request, ())
+    return from_snapshot(request, site(request).by_key["/api/v1/locales"])
 
 
-async def article(request: Request) -> JSONResponse:
-    _check_params(request, ("lang",))
+async def openapi_document(request: Request) -> Response:
+    check_params(request, ())
+    return from_snapshot(request, site(request).by_key["/api/v1/openapi.json"])
+
+
+async def articles(request: Request) -> Response:
+    check_params(request, LIST_PARAMS)
+    chosen = choose_locale(request)
+    page = int_param(request, "page", 1, 1, 1_000_000)
+    per_page = int_param(request, "per_page", API_PER_PAGE, 1, MAX_PER_PAGE)
+    since = since_param(request)
+    s = site(request)
+    summaries = [x for x in s.summaries[chosen.loc.tag] if since is None or x.updated >= since]
+    body = m.encode(m.ArticleList(lang=chosen.loc.tag, page=page, per_page=per_page, total=len(summaries),
+                                  articles=summaries[(page - 1) * per_page: page * per_page]))
+    since_text = request.query_params.get("updated_since") if since is not None else None
+    link = list_links(s.urls, chosen.loc.tag, page, per_page, len(summaries), since_text)
+    return json_response(body, chosen, link)
+
+
+async def article(request: Request) -> Response:
+    check_params(request, ("lang",))
+    s = site(request)
     slug = request.path_params["slug"]
-    lib = library(request)
-    if slug not in lib.articles:
+    if slug not in s.slugs:
         raise unknown_article(slug)
-    chosen = _locale(request)
-    loc = chosen.loc
-    data = dict(lib.article(slug, loc))
-    urls = _links(request, slug, loc)
-    data.update(
-        requested_lang=chosen.requested,
-        canonical_url=urls["html"],
-        urls=urls,
-        alternates=_alternates(request, slug),
-        content_hash=lib.article_hash(slug, loc),
-        html=lib.body_html(slug, loc),
-        license=LICENSE,
-        attribution=lib.attribution(loc, urls["html"]),
-        crisis=lib.crisis_data(loc),
-    )
-    return _json(data, loc, chosen.vary, {"Link": f'<{urls["html"]}>; rel="canonical"'})
+    chosen = choose_locale(request)
+    resource = s.by_key[s.urls.api_article(slug, chosen.loc)]
+    if not chosen.vary and chosen.requested == chosen.loc.tag:
+        return from_snapshot(request, resource)
+    # The same article, saying what was asked for: decode the built bytes, never rebuild.
+    built = msgspec.json.decode(s.body(resource.variants[0]), type=m.Article)
+    body = m.encode(msgspec.structs.replace(built, requested_lang=chosen.requested))
+    return json_response(body, chosen, f'<{built.canonical_url}>; rel="canonical"')

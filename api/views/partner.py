@@ -1,41 +1,25 @@
-"""What partners embed: the iframe-ready article page and the oEmbed endpoint."""
+"""oEmbed for partners: the article embeds themselves are snapshot pages."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from api.errors import Problem, unknown_article, unknown_language
-from api.locales import by_tag
-from api.views.api import DIGITS
-from api.views.common import absolute, base_url, embed_code, library, render
+from api import models as m
+from api.build import oembed as oembed_model
+from api.errors import Problem
+from api.views.api import DIGITS, json_response
+from api.views.common import check_params, site
 
-DEFAULT_HEIGHT = 800
-
-
-async def embed(request: Request) -> Response:
-    loc = by_tag(request.path_params["lang"])
-    slug = request.path_params["slug"]
-    lib = library(request)
-    if loc is None:
-        raise unknown_language(request.path_params["lang"])
-    if slug not in lib.articles:
-        raise unknown_article(slug)
-    data = lib.article(slug, loc)
-    canonical = absolute(request, f"/{loc.tag}/articles/{slug}")
-    site_link = Markup('<a href="{}"><bdi>Bothand</bdi></a>').format(canonical)  # noqa: S704  # format() escapes the URL
-    return render(
-        request, "embed.html", loc, None,
-        {"article": data, "notice": data["notice"], "crisis": lib.crisis_data(loc), "canonical": canonical,
-         "site_link": site_link, "resize": request.query_params.get("resize", "1") != "0"},
-    )
+OEMBED_PARAMS = ("url", "format", "maxwidth", "maxheight")
 
 
 async def oembed(request: Request) -> Response:
     """oEmbed 1.0 (https://oembed.com): type `rich`, JSON only."""
+    check_params(request, OEMBED_PARAMS)
+    s = site(request)
     url = request.query_params.get("url")
     fmt = request.query_params.get("format", "json")
     if fmt == "xml":  # a real oEmbed format we do not offer: the spec's answer is 501
@@ -49,31 +33,16 @@ async def oembed(request: Request) -> Response:
         parts.port  # noqa: B018  # raises ValueError on a malformed port
     except ValueError:
         raise Problem(400, "url is not a valid URL.", kind="invalid-parameter", parameter="url") from None
-    ours = urlsplit(base_url(request))
     segments = parts.path.strip("/").split("/")
-    lib = library(request)
-    loc = by_tag(segments[0]) if segments else None
-    if (
-        parts.netloc != ours.netloc or loc is None or len(segments) != 3 or segments[1] != "articles"
-        or segments[2] not in lib.articles
-    ):
+    loc = s.table.by_tag(segments[0]) if segments else None
+    summary = s.summary(segments[2], loc.tag) if loc is not None and len(segments) == 3 else None
+    if (parts.netloc != urlsplit(s.urls.origin).netloc or loc is None or segments[1] != "articles"
+            or summary is None):
         raise Problem(404, "That URL is not an article on this site.", kind="unknown-article")
-    slug = segments[2]
     width = _dimension(request, "maxwidth")
-    height = _dimension(request, "maxheight") or DEFAULT_HEIGHT
-    title = lib.article(slug, loc)["title"].text
-    html = embed_code(request, loc, slug, height=height)
-    return JSONResponse({
-        "version": "1.0",
-        "type": "rich",
-        "title": title,
-        "provider_name": "Bothand",
-        "provider_url": base_url(request) + "/",
-        "html": html,
-        "width": width or 600,
-        "height": height,
-        "cache_age": lib.settings.max_age,
-    })
+    height = _dimension(request, "maxheight")
+    body = m.encode(oembed_model(s.urls, loc, summary, s.settings.max_age, width, height))
+    return json_response(body, None)
 
 
 def _dimension(request: Request, name: str) -> int | None:
@@ -84,6 +53,3 @@ def _dimension(request: Request, name: str) -> int | None:
         raise Problem(400, f"{name} must be a whole number of pixels from 50 to 10000.",
                       kind="invalid-parameter", parameter=name)
     return int(raw)
-
-
-

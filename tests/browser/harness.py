@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,7 +92,8 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     # The app takes its public origin from configuration, never from a request's Host header.
-    env = {"BOTHAND_BASE_URL": base, **(env or {})}
+    build = tempfile.mkdtemp(prefix="bothand-build-")
+    env = {"BOTHAND_BASE_URL": base, "BOTHAND_BUILD_DIR": build, "BOTHAND_BROTLI_QUALITY": "4", **(env or {})}
     proc = subprocess.Popen(  # noqa: S603  # our own server, fixed arguments
         [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
@@ -104,6 +106,7 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        shutil.rmtree(build, ignore_errors=True)
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,389 @@
+"""The build: sources -> translated blocks -> typed models -> rendered bytes -> snapshot.
+
+``bothand build`` (and :func:`load_or_build` at start-up when the sources changed) does all
+the expensive work once: it parses the Markdown, reads and validates every catalog, builds
+the typed models, renders every page × locale with Jinja, encodes every API resource, and
+compresses each body. The server then only answers with ready bytes (api.serve).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import mimetypes
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from babel.numbers import format_decimal
+from babel.support import NullTranslations
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from api import models as m
+from api import snapshot
+from api.articles import translate_article
+from api.catalogs import Catalogs, LocaleCatalogs
+from api.content import Article, load_articles
+from api.contenthash import content_hash
+from api.crisis import contact_labels, crisis_block, load_crisis
+from api.errors import problem_type
+from api.locales import Locale, LocaleTable, load_table
+from api.notices import translation_notice
+from api.openapi import document
+from api.settings import ROOT, Settings
+from api.templating import format_message, gettext_callables, locale_filters, make_environment, native_digits
+from api.urls import URLs
+
+log = logging.getLogger(__name__)
+
+SITE_NAME = "Bothand"
+LICENSE = (
+    "All rights reserved by the author. Partners may show articles unchanged, with the attribution "
+    "text, a link to the original, the translation notice and the crisis resources."
+)
+API_PER_PAGE = 20
+HOME_PER_PAGE = 20
+EMBED_HEIGHT = 800
+EMBED_WIDTH = 600
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
+ATOM_TYPE = "application/atom+xml"
+XML = "application/xml"
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+# Reader error pages, prebuilt in every language: (status, kind) -> the key's last part.
+ERRORS = [(404, "not-found"), (404, "unknown-language"), (400, "bad-request"), (405, "method-not-allowed"),
+          (500, "server-error")]
+
+
+def error_key(tag: str, status: int, kind: str) -> str:
+    """Keys that start with `!` are never a URL: the server picks them for its error answers."""
+    return f"!error/{tag}/{status}/{kind}"
+
+
+def list_key(urls: URLs, tag: str, page: int | None = None, per_page: int = API_PER_PAGE,
+             updated_since: str | None = None) -> str:
+    """The canonical URL of an article-list page: what Link headers point to."""
+    params: dict[str, str | int] = {"lang": tag}
+    if updated_since:
+        params["updated_since"] = updated_since
+    if page is not None:
+        params.update(page=page, per_page=per_page)
+    return urls.api_articles(params)
+
+
+def list_links(urls: URLs, tag: str, page: int, per_page: int, total: int, updated_since: str | None) -> str:
+    last = max(1, -(-total // per_page))
+    rels = {"first": 1, "last": last, **({"prev": page - 1} if 1 < page <= last + 1 else {}),
+            **({"next": page + 1} if page < last else {})}
+    return ", ".join(f'<{urls.absolute(list_key(urls, tag, p, per_page, updated_since))}>; rel="{rel}"'
+                     for rel, p in rels.items())
+
+
+def embed_code(urls: URLs, loc: Locale, slug: str, title: str, height: int = EMBED_HEIGHT,
+               width: str = "100%") -> str:
+    """The copy-paste HTML a partner puts in a page (shown on the developer page, returned by oEmbed)."""
+    src = urls.absolute(urls.embed(loc, slug))
+    return (
+        f'<iframe src="{escape(src)}" title="{escape(title)}" lang="{loc.tag}" width="{escape(width)}" '
+        f'height="{height}" style="border:0" loading="lazy" referrerpolicy="no-referrer"></iframe>\n'
+        f'<script src="{escape(urls.absolute(urls.static("embed-parent.js")))}" async></script>'
+    )
+
+
+def oembed(urls: URLs, loc: Locale, summary: m.Summary, max_age: int, width: int | None = None,
+           height: int | None = None) -> m.OEmbed:
+    h = height or EMBED_HEIGHT
+    return m.OEmbed(
+        version="1.0", type="rich", title=summary.title.text, provider_name=SITE_NAME,
+        provider_url=urls.origin + "/", html=embed_code(urls, loc, summary.slug, summary.title.text, h),
+        width=width or EMBED_WIDTH, height=h, cache_age=max_age,
+    )
+
+
+def fingerprint(settings: Settings) -> str:
+    """Changes whenever anything the build reads changes: sources, catalogs, templates, code, settings."""
+    digest = hashlib.sha256()
+    digest.update(repr((snapshot.FORMAT, settings.base_url, settings.contact_email, settings.max_age,
+                        settings.stale_while_revalidate, settings.brotli_quality)).encode())
+    roots = [settings.content_dir, settings.locales_dir, settings.templates_dir, settings.static_dir,
+             settings.crisis_file, ROOT / "api"]
+    for root in roots:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(root) if root.is_dir() else path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Page:
+    """What one locale's pages share."""
+
+    loc: Locale
+    cats: LocaleCatalogs
+    crisis: m.Crisis
+    articles: list[m.Article]
+    summaries: list[m.Summary]
+
+
+class Builder:
+    data: snapshot.SiteData  # set when drafts() has produced every resource
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.table: LocaleTable = load_table(settings.locales_dir)
+        self.urls = URLs(settings.base_url)
+        self.sources: dict[str, Article] = load_articles(settings.content_dir)
+        self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
+        self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
+                                 protected=contact_labels(self.crisis))
+        self.env: Environment = make_environment(settings.templates_dir)
+
+    # Models ------------------------------------------------------------------------------------
+    def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
+        def line(tr: NullTranslations) -> str:
+            return str(tr.gettext("From %(site)s. Shown unchanged, with permission."))
+
+        text = format_message(line(ui), line(NullTranslations()), {"site": SITE_NAME})
+        return m.Attribution(text=text, lang=loc.tag, url=url, site=SITE_NAME)
+
+    def _urls(self, loc: Locale, slug: str) -> m.Urls:
+        u = self.urls
+        return m.Urls(json=u.absolute(u.api_article(slug, loc)), html=u.absolute(u.article_page(loc, slug)),
+                      embed=u.absolute(u.embed(loc, slug)))
+
+    def _alternates(self, slug: str) -> list[m.Alternate]:
+        return [
+            m.Alternate(lang=other.tag, hreflang=other.tag, autonym=other.autonym, dir=other.dir,  # type: ignore[arg-type]
+                        percent=self.catalogs[other.tag].article_stats[slug].percent,
+                        **msgspec_fields(self._urls(other, slug)))
+            for other in self.table
+        ]
+
+    def locale_models(self, loc: Locale) -> Page:
+        cats = self.catalogs[loc.tag]
+        crisis = crisis_block(self.crisis_heading, self.crisis, cats.ui, loc)
+        articles: list[m.Article] = []
+        summaries: list[m.Summary] = []
+        available = self.table.tags
+        for slug, source in self.sources.items():
+            tr = translate_article(source, cats)
+            number = native_digits(format_decimal(tr.translation.segments_in_english, locale=loc.babel), loc)
+            notice = translation_notice(tr.translation, cats.ui, number)
+            urls = self._urls(loc, slug)
+            digest = content_hash(m.to_builtins({
+                "slug": slug, "lang": loc.tag, "dir": loc.dir, "title": tr.title, "summary": tr.summary,
+                "published": source.published, "updated": source.updated, "reviewed": source.reviewed,
+                "blocks": tr.blocks, "translation": tr.translation, "notice": notice}))
+            body = self.env.get_template("_fragment.html").render(loc=loc, article_blocks=tr.blocks).strip()
+            articles.append(m.Article(
+                slug=slug, lang=loc.tag, requested_lang=loc.tag, dir=loc.dir, title=tr.title,  # type: ignore[arg-type]
+                summary=tr.summary, published=source.published, updated=source.updated, reviewed=source.reviewed,
+                blocks=tr.blocks, html=body, translation=tr.translation, notice=notice, canonical_url=urls.html,
+                urls=urls, alternates=self._alternates(slug), content_hash=digest, license=LICENSE,
+                attribution=self._attribution(loc, cats.ui, urls.html), crisis=crisis,
+            ))
+            summaries.append(m.Summary(
+                slug=slug, lang=loc.tag, dir=loc.dir, title=tr.title, summary=tr.summary,  # type: ignore[arg-type]
+                published=source.published, updated=source.updated, content_hash=digest,
+                translation=tr.translation, urls=urls, available_languages=available,
+            ))
+        return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries)
+
+    def locale_info(self, loc: Locale) -> m.LocaleInfo:
+        cats = self.catalogs[loc.tag]
+        return m.LocaleInfo(
+            tag=loc.tag, gettext=loc.folder, autonym=loc.autonym, english_name=loc.english_name,
+            dir=loc.dir, source=loc.is_source,  # type: ignore[arg-type]
+            home_url=self.urls.absolute(self.urls.page(loc)),
+            completeness=m.Completeness(content=m.Stats(**cats.content_stats.as_dict()),
+                                        ui=m.Stats(**cats.ui_stats.as_dict())),
+            review={scope: review.state for scope, review in sorted(cats.reviews.items())},  # type: ignore[misc]
+        )
+
+    # Rendering -----------------------------------------------------------------------------------
+    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
+        """A reader page. `path` is the page inside a language (e.g. `articles/x`), so the switcher
+        and hreflang alternates point at the same page in every language (None: no twin)."""
+        u = self.urls
+        loc = page.loc
+        alternates = [{"loc": other, "href": u.page(other, path), "url": u.absolute(u.page(other, path))}
+                      for other in self.table] if path is not None else []
+        ctx: dict[str, Any] = {
+            "loc": loc, "locales": self.table.all, "source": self.table.source, "page": path, "urls": u,
+            "canonical": u.absolute(u.page(loc, path)) if path is not None else None,
+            "alternates": alternates, "json_href": None,
+            "current_path": u.page(loc, path) if path is not None else None,
+            **gettext_callables(page.cats.ui), **locale_filters(loc), **context,
+        }
+        return self.env.get_template(template).render(ctx).encode("utf-8")
+
+    def drafts(self) -> Iterator[snapshot.Draft]:
+        Draft = snapshot.Draft
+        u = self.urls
+        data_summaries: dict[str, list[m.Summary]] = {}
+        first_slug = next(iter(self.sources), None)
+        for loc in self.table:
+            page = self.locale_models(loc)
+            data_summaries[loc.tag] = page.summaries
+            lang = loc.tag
+            # Reader pages
+            newest = sorted(page.summaries, key=lambda s: (s.updated, s.slug), reverse=True)
+            pages = max(1, -(-len(newest) // HOME_PER_PAGE))
+            for number in range(1, pages + 1):
+                path = "" if number == 1 else f"page/{number}"
+                chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
+                yield Draft(u.page(loc, path), self.render("home.html", page, path, {
+                    "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
+                }), HTML, lang)
+            for article in page.articles:
+                path = f"articles/{article.slug}"
+                yield Draft(u.article_page(loc, article.slug), self.render("article.html", page, path, {
+                    "article": article, "notice": article.notice, "crisis": page.crisis,
+                    "json_href": u.api_article(article.slug, loc),
+                }), HTML, lang)
+                canonical = u.absolute(u.article_page(loc, article.slug))
+                site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
+                for resize in (True, False):
+                    key = u.embed(loc, article.slug) + ("" if resize else "?resize=0")
+                    yield Draft(key, self.render("embed.html", page, None, {
+                        "article": article, "notice": article.notice, "crisis": page.crisis,
+                        "canonical": canonical, "site_link": site_link, "resize": resize,
+                    }), HTML, lang, framable=True)
+                yield Draft(u.api_article(article.slug, loc), m.encode(article), JSON, lang,
+                            headers=[("Link", f'<{article.canonical_url}>; rel="canonical"')])
+            for summary in page.summaries:
+                yield Draft(u.oembed(u.absolute(u.article_page(loc, summary.slug))),
+                            m.encode(oembed(u, loc, summary, self.settings.max_age)), JSON)
+            yield Draft(u.page(loc, "accessibility"), self.render(
+                "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}),
+                HTML, lang)
+            rows = [{"loc": other, "cats": self.catalogs[other.tag]} for other in self.table]
+            yield Draft(u.page(loc, "languages"), self.render(
+                "languages.html", page, "languages", {"rows": rows, "slugs": list(self.sources)}), HTML, lang)
+            example = first_slug or "example"
+            title = page.summaries[0].title.text if page.summaries else ""
+            yield Draft(u.page(loc, "developers"), self.render("developers.html", page, "developers", {
+                "example_slug": example, "base": u.origin, "embed_code": embed_code(u, loc, example, title),
+            }), HTML, lang)
+            yield Draft(u.feed(loc), self.atom(page), ATOM_TYPE, lang)
+            # API lists: the plain URL, and every page at the default size (what Link headers name)
+            total = len(page.summaries)
+            for number in range(1, max(1, -(-total // API_PER_PAGE)) + 1):
+                body = m.encode(m.ArticleList(
+                    lang=lang, page=number, per_page=API_PER_PAGE, total=total,
+                    articles=page.summaries[(number - 1) * API_PER_PAGE: number * API_PER_PAGE]))
+                link = [("Link", list_links(u, lang, number, API_PER_PAGE, total, None))]
+                yield Draft(list_key(u, lang, number), body, JSON, lang, headers=link)
+                if number == 1:
+                    yield Draft(list_key(u, lang), body, JSON, lang, headers=link)
+            # Error pages, in this language
+            for status, kind in ERRORS:
+                problem = {"status": status, "kind": kind}
+                yield Draft(error_key(lang, status, kind), self.render("error.html", page, None, {"problem": problem}),
+                            HTML, lang, status=status)
+        yield Draft("/api/v1/locales", m.encode(m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])),
+                    JSON)
+        yield Draft("/api/v1/openapi.json", m.encode(document(list(self.sources), self.table.tags, u.origin)), JSON)
+        yield Draft("/sitemap.xml", self.sitemap(), XML)
+        yield Draft("/robots.txt", (
+            "User-agent: *\nAllow: /\nDisallow: /choose-language/\n\n"
+            f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
+        yield from self.static_files()
+        self.data = snapshot.SiteData(origin=u.origin, tags=self.table.tags, slugs=list(self.sources),
+                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems])
+
+    def static_files(self) -> Iterator[snapshot.Draft]:
+        static = self.settings.static_dir
+        for path in sorted(p for p in static.rglob("*") if p.is_file()):
+            media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if media.startswith("text/") or media in ("application/javascript", "image/svg+xml"):
+                media += "; charset=utf-8" if media.startswith("text/") else ""
+            key = self.urls.static(path.relative_to(static).as_posix())
+            yield snapshot.Draft(key, path.read_bytes(), media)
+            if path.name == "favicon.ico":
+                yield snapshot.Draft("/favicon.ico", path.read_bytes(), "image/x-icon")
+
+    # Feeds -----------------------------------------------------------------------------------------
+    def atom(self, page: Page) -> bytes:
+        u = self.urls
+        loc = page.loc
+        ui = page.cats.ui
+        feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": loc.tag})
+        ET.SubElement(feed, "id").text = u.absolute(u.page(loc))
+        ET.SubElement(feed, "title").text = str(ui.gettext("Bothand"))
+        ET.SubElement(feed, "subtitle").text = str(ui.gettext("Mental-health education in your language"))
+        ET.SubElement(feed, "link", {"rel": "self", "href": u.absolute(u.feed(loc))})
+        ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "hreflang": loc.tag,
+                                     "href": u.absolute(u.page(loc))})
+        newest = max((s.updated for s in page.summaries), default=dt.date(2026, 1, 1))
+        ET.SubElement(feed, "updated").text = _stamp(newest)
+        ET.SubElement(ET.SubElement(feed, "author"), "name").text = SITE_NAME
+        for summary in page.summaries:
+            url = u.absolute(u.article_page(loc, summary.slug))
+            entry = ET.SubElement(feed, "entry")
+            ET.SubElement(entry, "id").text = url
+            ET.SubElement(entry, "title", {"xml:lang": summary.title.lang}).text = summary.title.text
+            ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+            for other in self.table:
+                if other != loc:
+                    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "hreflang": other.tag,
+                                                  "href": u.absolute(u.article_page(other, summary.slug))})
+            ET.SubElement(entry, "published").text = _stamp(summary.published)
+            ET.SubElement(entry, "updated").text = _stamp(summary.updated)
+            ET.SubElement(entry, "summary", {"xml:lang": summary.summary.lang}).text = summary.summary.text
+        return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+    def reader_paths(self) -> list[str]:
+        """Every page inside a language, as the path after /{lang}/."""
+        return ["", *(f"articles/{slug}" for slug in self.sources), "languages", "accessibility", "developers"]
+
+    def sitemap(self) -> bytes:
+        u = self.urls
+        urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+        for path in self.reader_paths():
+            for loc in self.table:
+                url = ET.SubElement(urlset, "url")
+                ET.SubElement(url, "loc").text = u.absolute(u.page(loc, path))
+                for other in self.table:
+                    ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": other.tag,
+                                                      "href": u.absolute(u.page(other, path))})
+                ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": "x-default",
+                                                  "href": u.absolute(u.page(self.table.source, path))})
+        return bytes(ET.tostring(urlset, encoding="utf-8", xml_declaration=True))
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def msgspec_fields(struct: Any) -> dict[str, Any]:
+    return {name: getattr(struct, name) for name in struct.__struct_fields__}
+
+
+def build(settings: Settings, folder: Path | None = None) -> Path:
+    """Build the snapshot into `folder` (default: the settings' build folder); returns it."""
+    folder = folder or settings.build_dir
+    started = time.perf_counter()
+    builder = Builder(settings)
+    for problem in builder.catalogs.problems:
+        log.warning("translation not served: %s", problem)
+    quality = settings.brotli_quality or (11 if len(builder.sources) * len(builder.table) <= 200 else 5)
+    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprint(settings), quality)
+    log.info("built %s in %.1f s", folder, time.perf_counter() - started)
+    return folder
+
+
+def problem_json(status: int, kind: str, title: str, detail: str, instance: str | None = None,
+                 **extra: Any) -> bytes:
+    return m.encode(m.Problem(type=problem_type(kind), title=title, status=status, detail=detail,
+                              instance=instance, **extra))
