@@ -5,17 +5,27 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test lint typecheck check status extract update test-deps bench clean transcripts
+.PHONY: install install-test serve test test-fast lint typecheck check status extract update test-deps bench clean transcripts
 
+# `make serve` installs only what serving needs; the test tools come with the test targets.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
 
+install-test: $(VENV)/.installed-test
+
+# The app builds its snapshot at start-up when the sources changed since the last build
+# (content, catalogs, templates, code, BOTHAND_BASE_URL), so serving always shows what is on disk.
 serve: install
+	BOTHAND_BASE_URL=$${BOTHAND_BASE_URL:-http://$(HOST):$(PORT)} \
 	$(VENV)/bin/uvicorn api.app:app --host $(HOST) --port $(PORT) --proxy-headers
 
 # System tools the browser and catalog tests need: chromium, Java (Nu HTML Checker), gettext (msgfmt),
@@ -23,12 +33,12 @@ serve: install
 test-deps:
 	scripts/install-test-deps
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check api tests
 	$(VENV)/bin/mypy
 
 # Catalog hygiene, termbase terms (--strict: a skipped term fails) and translate-toolkit's pofilter checks.
-check: install
+check: install-test
 	$(PY) -m api.cli check --strict
 	$(PY) -m api.qa
 
@@ -41,15 +51,19 @@ extract: install
 update: install
 	$(PY) -m api.cli update
 
-test: install test-deps lint check
+test: install-test test-deps lint check
 	$(VENV)/bin/pytest
 
+# Everything but the real browser and the screen reader: for daily work (a few minutes).
+test-fast: install-test lint check
+	$(VENV)/bin/pytest -m "not browser and not screenreader" --ignore=tests/browser --ignore=tests/screenreader
+
 # Re-record what Orca says on each page (tests/screenreader/transcripts/); review the diff before committing.
-transcripts: install test-deps
+transcripts: install-test test-deps
 	UPDATE_TRANSCRIPTS=1 $(VENV)/bin/pytest tests/screenreader -q
 
 bench: install
 	$(PY) scripts/bench.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ROOT, Settings
+from tests.corpus import Corpus, make_corpus
 
 SLUG = "medication-and-therapy"
 BASE = "http://testserver"  # Starlette's TestClient sends `Host: testserver`
@@ -68,3 +69,22 @@ def replace_msgstr(path: Path, msgid_start: str, new_msgstr: str | None) -> None
         raise AssertionError(f"no msgid starting with {msgid_start!r} in {path}")
     with path.open("wb") as fp:
         write_po(fp, catalog)
+
+
+# Fixture corpora (tests/corpus.py): contract tests run on both, so an added article or locale
+# changes no expectation.
+@pytest.fixture(scope="session", params=["base", "grown"])
+def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return make_corpus(tmp_path_factory.mktemp(f"corpus-{request.param}"), grown=request.param == "grown")
+
+
+@pytest.fixture(scope="session")
+def corpus_app(corpus: Corpus) -> Starlette:
+    logging.getLogger("api.app").setLevel(logging.ERROR)
+    return create_app(corpus.settings())
+
+
+@pytest.fixture(scope="session")
+def corpus_client(corpus_app: Starlette) -> Iterator[TestClient]:
+    with TestClient(corpus_app, raise_server_exceptions=True) as c:
+        yield c
