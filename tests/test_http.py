@@ -69,7 +69,8 @@ def test_405_with_allow(corpus_client: TestClient, method: str) -> None:
         r = corpus_client.request(method, url)
         assert r.status_code == 405
         assert r.headers["allow"] == "GET, HEAD, OPTIONS"
-    assert corpus_client.request(method, "/api/v1/locales").headers["content-type"].startswith("application/problem+json")
+    problem = corpus_client.request(method, "/api/v1/locales")
+    assert problem.headers["content-type"].startswith("application/problem+json")
 
 
 def test_security_and_privacy_headers(corpus_client: TestClient) -> None:

@@ -115,7 +115,7 @@ def test_unknown_language_page_lists_languages(corpus_client: TestClient, corpus
 @pytest.mark.parametrize("path", [f"/es/articles/{SLUG}", "/es/"])
 def test_crisis_block_on_article_and_home(corpus_client: TestClient, path: str) -> None:
     html = corpus_client.get(path).text
-    aside = find(html, "aside", id="help-now")[0]
+    assert find(html, "aside", id="help-now")
     hrefs = [a.attrs["href"] for a in find(html, "a") if a.attrs.get("href", "").startswith(("tel:", "sms:"))]
     assert "tel:988" in hrefs and "sms:988" in hrefs
     assert find(html, "h2", id="help-now-heading")  # reachable by landmark and by heading
