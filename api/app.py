@@ -133,6 +133,7 @@ def routes() -> list[BaseRoute]:
         Route("/{lang}/", pages.reader),
         Route("/{lang}/page/{number}", pages.reader),
         Route("/{lang}/articles/{slug}", pages.reader),
+        Route("/{lang}/topics/{topic}", pages.reader),
         Route("/{lang}/{page}", pages.reader),
     ]
 

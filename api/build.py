@@ -14,7 +14,7 @@ import logging
 import mimetypes
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -28,6 +28,7 @@ from api import models as m
 from api import snapshot
 from api.articles import translate_article
 from api.catalogs import Catalogs, LocaleCatalogs
+from api.conditions import load_conditions
 from api.content import Article, load_articles
 from api.contenthash import content_hash
 from api.crisis import contact_labels, crisis_block, load_crisis
@@ -37,6 +38,7 @@ from api.notices import translation_notice
 from api.openapi import document
 from api.settings import ROOT, Settings
 from api.templating import format_message, gettext_callables, locale_filters, make_environment, native_digits
+from api.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
 from api.urls import URLs
 
 log = logging.getLogger(__name__)
@@ -113,7 +115,7 @@ def fingerprint(settings: Settings) -> str:
     digest.update(repr((snapshot.FORMAT, settings.base_url, settings.contact_email, settings.max_age,
                         settings.stale_while_revalidate, settings.brotli_quality)).encode())
     roots = [settings.content_dir, settings.locales_dir, settings.templates_dir, settings.static_dir,
-             settings.crisis_file, ROOT / "api"]
+             settings.crisis_file, settings.conditions_file, ROOT / "api"]
     for root in roots:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
@@ -133,6 +135,7 @@ class Page:
     crisis: m.Crisis
     articles: list[m.Article]
     summaries: list[m.Summary]
+    conditions: dict[str, m.Condition] = field(default_factory=dict)  # every condition, by id (api.topics)
 
 
 class Builder:
@@ -143,6 +146,8 @@ class Builder:
         self.table: LocaleTable = load_table(settings.locales_dir)
         self.urls = URLs(settings.base_url)
         self.sources: dict[str, Article] = load_articles(settings.content_dir)
+        self.conditions = load_conditions(settings.conditions_file)
+        check_references(self.sources, self.conditions)
         self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
                                  protected=contact_labels(self.crisis))
@@ -172,6 +177,7 @@ class Builder:
     def locale_models(self, loc: Locale) -> Page:
         cats = self.catalogs[loc.tag]
         crisis = crisis_block(self.crisis_heading, self.crisis, cats.ui, loc)
+        conditions = condition_models(self.conditions, cats.ui, loc, self.urls)
         articles: list[m.Article] = []
         summaries: list[m.Summary] = []
         available = self.table.tags
@@ -191,13 +197,15 @@ class Builder:
                 blocks=tr.blocks, html=body, translation=tr.translation, notice=notice, canonical_url=urls.html,
                 urls=urls, alternates=self._alternates(slug), content_hash=digest, license=LICENSE,
                 attribution=self._attribution(loc, cats.ui, urls.html), crisis=crisis,
+                conditions=article_conditions(source, conditions),
             ))
             summaries.append(m.Summary(
                 slug=slug, lang=loc.tag, dir=loc.dir, title=tr.title, summary=tr.summary,  # type: ignore[arg-type]
                 published=source.published, updated=source.updated, content_hash=digest,
                 translation=tr.translation, urls=urls, available_languages=available,
+                conditions=article_conditions(source, conditions),
             ))
-        return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries)
+        return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries, conditions=conditions)
 
     def locale_info(self, loc: Locale) -> m.LocaleInfo:
         cats = self.catalogs[loc.tag]
@@ -244,6 +252,7 @@ class Builder:
                 chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
                 yield Draft(u.page(loc, path), self.render("home.html", page, path, {
                     "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
+                    "topics": topics(page.conditions, page.summaries),
                 }), HTML, lang)
             for article in page.articles:
                 path = f"articles/{article.slug}"
@@ -264,6 +273,10 @@ class Builder:
             for summary in page.summaries:
                 yield Draft(u.oembed(u.absolute(u.article_page(loc, summary.slug))),
                             m.encode(oembed(u, loc, summary, self.settings.max_age)), JSON)
+            for topic in topics(page.conditions, page.summaries):
+                yield Draft(u.topic(loc, topic.id), self.render("topic.html", page, f"topics/{topic.id}", {
+                    "topic": topic.condition, "articles": topic.articles, "crisis": page.crisis,
+                }), HTML, lang)
             yield Draft(u.page(loc, "accessibility"), self.render(
                 "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}),
                 HTML, lang)
@@ -345,7 +358,9 @@ class Builder:
 
     def reader_paths(self) -> list[str]:
         """Every page inside a language, as the path after /{lang}/."""
-        return ["", *(f"articles/{slug}" for slug in self.sources), "languages", "accessibility", "developers"]
+        return ["", *(f"articles/{slug}" for slug in self.sources),
+                *(f"topics/{cid}" for cid in used_topic_ids(self.sources, self.conditions)),
+                "languages", "accessibility", "developers"]
 
     def sitemap(self) -> bytes:
         u = self.urls

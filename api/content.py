@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 CAPTION_PREFIX = "Table: "
 REQUIRED_META = ("slug", "published", "updated", "summary")
+CONDITION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class ContentError(ValueError):
@@ -92,6 +94,14 @@ Block = Heading | Paragraph | ListBlock | Table | Quote | Faq
 
 
 @dataclass(frozen=True)
+class ConditionRef:
+    """A condition the article is about: an id from conditions.yaml, and where the article names it."""
+
+    id: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: Segment
@@ -102,6 +112,7 @@ class Article:
     blocks: tuple[Block, ...]
     source_hash: str  # sha256 of the translatable text: a review names it, so a later edit shows
     path: Path
+    conditions: tuple[ConditionRef, ...] = ()  # front matter `conditions: [id, ...]` (see api.conditions)
 
     def segments(self) -> Iterator[Segment]:
         """Every translatable text, in reading order (title and summary first)."""
@@ -249,6 +260,7 @@ class _Builder:
             blocks=tuple(blocks),
             source_hash="",
             path=self.path,
+            conditions=self._conditions(nodes[0]),
         )
         digest = hashlib.sha256("\n".join(s.source for s in article.segments()).encode("utf-8")).hexdigest()
         return replace(article, source_hash=digest)
@@ -264,6 +276,27 @@ class _Builder:
         if missing:
             raise self.fail(1, f"front matter lacks {', '.join(missing)}")
         return dict(meta)
+
+    def _conditions(self, node: SyntaxTreeNode) -> tuple[ConditionRef, ...]:
+        """`conditions: [depression, anxiety]` (or a block list) -> ids with their lines."""
+        root = yaml.compose(node.content, Loader=yaml.SafeLoader)
+        fields = {str(k.value): v for k, v in root.value} if isinstance(root, yaml.MappingNode) else {}
+        value = fields.get("conditions")
+        if value is None:
+            return ()
+        first = 2 + value.start_mark.line  # the front matter starts on the line after `---`
+        if not isinstance(value, yaml.SequenceNode):
+            raise self.fail(first, "`conditions` is a list of condition ids, e.g. [depression, anxiety]")
+        refs: list[ConditionRef] = []
+        for item in value.value:
+            line = 2 + item.start_mark.line
+            text = str(item.value) if isinstance(item, yaml.ScalarNode) else ""
+            if not CONDITION_ID.fullmatch(text):
+                raise self.fail(line, f"a condition is an id from conditions.yaml, not {text or item.tag!r}")
+            if any(r.id == text for r in refs):
+                raise self.fail(line, f"condition {text!r} is listed twice")
+            refs.append(ConditionRef(text, line))
+        return tuple(refs)
 
     def _single_paragraph(self, item: SyntaxTreeNode) -> str:
         if len(item.children) != 1 or item.children[0].type != "paragraph":

@@ -184,6 +184,29 @@ class Attribution(Model, frozen=True):
     site: str
 
 
+CodeSystemKey = Annotated[Literal["icd10cm", "snomed", "icd10"], msgspec.Meta(
+    description="`icd10cm`: ICD-10-CM (OID 2.16.840.1.113883.6.90); `snomed`: SNOMED CT concept id "
+                "(2.16.840.1.113883.6.96); `icd10`: ICD-10, WHO (2.16.840.1.113883.6.3).")]
+
+
+class Coding(Model, frozen=True):
+    """One code of a condition, in one code system."""
+
+    system: CodeSystemKey
+    oid: Annotated[str, msgspec.Meta(description="The code system's OID, as HL7 Infobutton requests send it.")]
+    code: Annotated[str, msgspec.Meta(description="The code in its canonical spelling (ICD with a dot: `F43.1`).",
+                                      examples=["F41"])]
+
+
+class Condition(Model, frozen=True):
+    """A condition (topic) the article is about: its name in this language, its codes, its topic page."""
+
+    id: Annotated[str, msgspec.Meta(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", examples=["anxiety"])]
+    name: PlainText
+    codes: list[Coding]
+    url: Annotated[str, msgspec.Meta(description="The topic page in this language: every article on it.")]
+
+
 class Summary(Model, frozen=True):
     """An article in one language, without its body: what lists and feeds carry."""
 
@@ -200,6 +223,7 @@ class Summary(Model, frozen=True):
     translation: Translation
     urls: Urls
     available_languages: list[Tag]
+    conditions: list[Condition]
 
 
 class Article(Model, frozen=True):
@@ -227,6 +251,7 @@ class Article(Model, frozen=True):
     license: str
     attribution: Attribution
     crisis: Crisis
+    conditions: list[Condition]
 
 
 class ArticleList(Model, frozen=True):
@@ -303,7 +328,68 @@ class OEmbed(Model, frozen=True):
     cache_age: int
 
 
-RESPONSES: tuple[type[Model], ...] = (LocaleList, ArticleList, Article, Problem, OEmbed)
+# HL7 Infobutton knowledge response as JSON: MedlinePlus Connect's shape ----------------------------
+
+class FeedValue(Model, frozen=True):
+    value: str = msgspec.field(name="_value")
+
+
+class FeedText(Model, frozen=True):
+    value: str = msgspec.field(name="_value")
+    type: Literal["text"]
+
+
+class FeedAuthor(Model, frozen=True):
+    name: FeedValue
+    uri: FeedValue
+
+
+class FeedCategory(Model, frozen=True):
+    """One parameter of the request, echoed (scheme = parameter name, term = value)."""
+
+    scheme: str
+    term: str
+
+
+class FeedLink(Model, frozen=True):
+    href: str
+    rel: Literal["alternate"]
+    type: Literal["text/html"]
+    hreflang: Tag
+    title: str
+
+
+class FeedEntry(Model, frozen=True):
+    """One matched article: title, localized page link, summary, language, last update."""
+
+    lang: Tag
+    title: FeedText
+    link: list[FeedLink]
+    id: FeedValue
+    updated: FeedValue
+    summary: FeedText
+
+
+class Feed(Model, frozen=True):
+    base: str
+    lang: Annotated[str, msgspec.Meta(description="The language served (BCP 47).")]
+    title: FeedText
+    subtitle: FeedText
+    updated: FeedValue
+    id: FeedValue
+    author: FeedAuthor
+    category: list[FeedCategory]
+    entry: list[FeedEntry]
+
+
+class InfobuttonFeed(Model, frozen=True):
+    """The Atom knowledge response as JSON, shaped like MedlinePlus Connect's (`feed.entry[].title._value`,
+    `.link[].href`, `.summary._value`), so a client written for it only changes its base URL."""
+
+    feed: Feed
+
+
+RESPONSES: tuple[type[Model], ...] = (LocaleList, ArticleList, Article, Problem, OEmbed, InfobuttonFeed)
 
 
 def _enc_hook(value: Any) -> Any:

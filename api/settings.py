@@ -21,6 +21,8 @@ class Settings:
     )
     static_dir: Path = ROOT / "site" / "static"
     crisis_file: Path = ROOT / "crisis.yaml"
+    # Conditions (topics) with their ICD-10-CM / SNOMED CT codes; articles name them by id (api.conditions).
+    conditions_file: Path = ROOT / "conditions.yaml"
     # The public origin, e.g. https://bothand.example: every absolute URL (API links, canonical and
     # hreflang links, feeds, sitemap, embed code, oEmbed) is built from it and never from a request's
     # Host header, so no request can change what another reader is served (or a cache stores).

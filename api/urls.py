@@ -39,6 +39,11 @@ class URLs:
         return f"/{loc.tag}/articles/{quote(slug)}"
 
     @staticmethod
+    def topic(loc: Locale, condition_id: str) -> str:
+        """The page listing every article on one condition (topic)."""
+        return f"/{loc.tag}/topics/{quote(condition_id)}"
+
+    @staticmethod
     def feed(loc: Locale) -> str:
         return f"/{loc.tag}/feed.xml"
 
@@ -62,6 +67,10 @@ class URLs:
     @staticmethod
     def api_articles(params: dict[str, str | int]) -> str:
         return "/api/v1/articles" + ("?" + urlencode(params) if params else "")
+
+    @staticmethod
+    def infobutton(params: list[tuple[str, str]]) -> str:
+        return "/api/v1/infobutton" + ("?" + urlencode(params) if params else "")
 
     @staticmethod
     def oembed(page_url: str) -> str:
