@@ -1,61 +1,490 @@
-"""Benchmark: per-request cost of the main routes, start-up time and memory. Prints figures only.
+"""`make bench`: one run on this machine, one table. Prints figures; asserts nothing.
 
-Drives the ASGI app in-process through httpx's ASGITransport (no sockets, no server), so the
-figures compare routes with each other in one run; absolute numbers depend on the machine.
-Usage: make bench  (or .venv/bin/python scripts/bench.py)
+1. **Serving** (real corpus): builds a snapshot (timed), starts ``uvicorn api.app:app`` on it, and
+   a bare Starlette app (one Route per case returning ``Response(same bytes, same media type)``,
+   the bytes read from the running app first) under the same uvicorn settings. For each case
+   (article page, API article, 304, gzip) wrk loads the app, then the bare app, with the same
+   settings, one after the other; the ratio app/bare is what to read, since this machine is
+   shared and absolute numbers drift between runs.
+2. **Static export** (if ``api.export`` and ``deploy/nginx-static.conf`` exist): the exported
+   article page served by nginx with that config vs nginx serving one plain file of the same size.
+3. **Corpora**: build time, start-up time (process start to first response, from a built
+   snapshot) and RSS (VmRSS after requesting every resource once) for the real corpus and a
+   synthetic one (scripts/synthetic_corpus.py: 500 articles × every locale). The synthetic
+   project lives under build/bench-synthetic/ and its snapshot is reused while its fingerprint
+   (sources, catalogs, templates, code, settings) still matches.
+
+Usage: make bench   (or .venv/bin/python scripts/bench.py; BENCH_ARTICLES=50 for a quick run)
+The bare app is this module's ``bare_app`` factory (uvicorn --factory), so keep imports here light.
 """
 
 from __future__ import annotations
 
-import asyncio
-import resource
+import datetime as dt
+import gzip
+import hashlib
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-import httpx
-
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "build" / "bench"
+SYNTHETIC_DIR = ROOT / "build" / "bench-synthetic"
 SLUG = "medication-and-therapy"
-N = 500
+LANG = "es"
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "500"))
+WRK = ["-t1", "-c64", "-d4s", "--latency"]
+WARM_UP = ["-t1", "-c64", "-d1s"]
+UVICORN = ["--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
+TARGET_RATIO = 0.9
+TARGET_START_S = 2.0
+TARGET_RSS_MB = 300
+SYNTHETIC_BASE = "http://127.0.0.1"  # no port: the cached synthetic build serves on any port
 
 
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def say(*args: object) -> None:
+    print("..", *args, file=sys.stderr, flush=True)
 
 
-async def main() -> None:
-    before = rss_mib()
+# wrk ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # non-2xx/3xx responses plus socket errors
+    requests: int
+
+
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * UNIT_MS[match.group(2)]
+
+
+def parse_wrk(out: str) -> Load:
+    def find(pattern: str) -> re.Match[str]:
+        match = re.search(pattern, out)
+        if match is None:
+            raise ValueError(f"wrk output without {pattern!r}:\n{out}")
+        return match
+
+    errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)) else 0
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        errors += sum(int(n) for n in m.groups())
+    return Load(rps=float(find(r"Requests/sec:\s*([\d.]+)").group(1)),
+                p50_ms=_ms(find(r"\n\s*50%\s+(\S+)").group(1)), p99_ms=_ms(find(r"\n\s*99%\s+(\S+)").group(1)),
+                errors=errors, requests=int(find(r"(\d+) requests in").group(1)))
+
+
+def wrk(url: str, headers: dict[str, str]) -> Load:
+    flags = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    subprocess.run(["wrk", *WARM_UP, *flags, url], check=True, capture_output=True)  # noqa: S603, S607
+    run = subprocess.run(["wrk", *WRK, *flags, url], check=True, capture_output=True, text=True)  # noqa: S603, S607
+    return parse_wrk(run.stdout)
+
+
+# servers ------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request, body exactly as sent (no decoding)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+@dataclass
+class Server:
+    """A uvicorn process; `started` is seconds from process start to the first answer of `probe`."""
+
+    target: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path = ROOT
+    probe: str = "/robots.txt"
+    port: int = field(default_factory=free_port)
+    started: float = 0.0
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Server:
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(  # noqa: S603  # our own server, fixed arguments
+            [sys.executable, "-m", "uvicorn", *self.target, *UVICORN, "--port", str(self.port)],
+            cwd=self.cwd, env={**os.environ, **self.env})
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server {self.target} exited with {self.proc.returncode}")
+            try:
+                get(self.port, self.probe)
+                break
+            except OSError:
+                time.sleep(0.005)
+        self.started = time.perf_counter() - t0
+        return self
+
+    def rss_mb(self) -> float:
+        assert self.proc is not None  # noqa: S101
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        return int(match.group(1)) / 1024 if match else float("nan")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@contextmanager
+def running(server: Server) -> Iterator[Server]:
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+# the bare app -------------------------------------------------------------------------------------
+
+def bare_app() -> Any:
+    """uvicorn --factory target: one Route per case, ready bytes, nothing else (reads BENCH_BARE_DIR)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    folder = Path(os.environ["BENCH_BARE_DIR"])
+    routes = []
+    for spec in json.loads((folder / "routes.json").read_text()):
+        body = (folder / spec["file"]).read_bytes()
+
+        def endpoint(body: bytes = body, spec: dict[str, Any] = spec) -> Callable[[Request], Any]:
+            media_type, headers, etag = spec["media_type"], spec["headers"], spec.get("etag")
+            if etag:
+                async def revalidate(request: Request) -> Response:
+                    if request.headers.get("if-none-match") == etag:
+                        return Response(status_code=304, headers={"etag": etag})
+                    return Response(body, media_type=media_type, headers={"etag": etag})
+                return revalidate
+
+            async def plain(request: Request) -> Response:
+                return Response(body, media_type=media_type, headers=headers)
+            return plain
+
+        routes.append(Route(spec["path"], endpoint()))
+    return Starlette(routes=routes)
+
+
+# cases ------------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    name: str
+    path: str  # on the app
+    headers: dict[str, str]
+    status: int
+    app: Load | None = None
+    bare: Load | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.app.rps / self.bare.rps if self.app and self.bare and self.bare.rps else 0.0
+
+
+def cases(port: int) -> list[Case]:
+    page, api = f"/{LANG}/articles/{SLUG}", f"/api/v1/articles/{SLUG}?lang={LANG}"
+    etag = get(port, page, {"Accept-Encoding": "identity"})[1]["etag"]
+    return [
+        Case(f"article page `{page}`", page, {}, 200),
+        Case(f"API article `{api}`", api, {}, 200),
+        Case("304 (article page, If-None-Match)", page, {"If-None-Match": etag}, 304),
+        Case("gzip (article page, Accept-Encoding: gzip)", page, {"Accept-Encoding": "gzip"}, 200),
+    ]
+
+
+def write_bare(port: int, todo: list[Case], folder: Path) -> None:
+    """The bare app's routes, with the bytes and media types the running app sends."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    routes = []
+    for i, case in enumerate(todo):
+        status, headers, body = get(port, case.path, case.headers or {"Accept-Encoding": "identity"})
+        if status != case.status:
+            raise RuntimeError(f"{case.path} with {case.headers} answered {status}, not {case.status}")
+        if status == 304:
+            status, headers, body = get(port, case.path, {"Accept-Encoding": "identity"})
+        (folder / f"{i}.bin").write_bytes(body)
+        extra = {"content-encoding": headers["content-encoding"]} if "content-encoding" in headers else {}
+        routes.append({"path": f"/{i}", "file": f"{i}.bin", "media_type": headers["content-type"],
+                       "headers": extra, **({"etag": headers["etag"]} if case.status == 304 else {})})
+    (folder / "routes.json").write_text(json.dumps(routes))
+
+
+def variants_identical(port: int, path: str) -> str:
+    """Whether br and gzip are served when asked, and decode to the identity bytes."""
+    import brotli
+
+    _, _, identity = get(port, path, {"Accept-Encoding": "identity"})
+    found = []
+    for coding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        _, headers, body = get(port, path, {"Accept-Encoding": coding})
+        served = headers.get("content-encoding") == coding
+        found.append(f"{coding} {'served' if served else 'NOT served'}"
+                     f"{', identical after decoding' if served and decode(body) == identity else ''}")
+    return "; ".join(found)
+
+
+# corpora ----------------------------------------------------------------------------------------
+
+@dataclass
+class Corpus:
+    name: str
+    articles: int
+    locales: int = 0
+    resources: int = 0
+    build_s: float = 0.0
+    reused: bool = False
+    start_s: float = 0.0
+    rss_start_mb: float = 0.0
+    rss_mb: float = 0.0
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+def request_all(port: int, keys: list[str]) -> tuple[int, float]:
+    """GET every key once (4 connections, a browser's Accept-Encoding); returns (errors, seconds)."""
+    local = threading.local()
+
+    def fetch(key: str) -> int:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", key, headers={"Accept-Encoding": "gzip, deflate, br"})
+        response = conn.getresponse()
+        response.read()
+        return 0 if response.status == 200 else 1
+
     t0 = time.perf_counter()
-    from api.app import create_app
+    with ThreadPoolExecutor(4) as pool:
+        errors = sum(pool.map(fetch, keys, chunksize=64))
+    return errors, time.perf_counter() - t0
 
-    app = create_app()
-    start_ms = (time.perf_counter() - t0) * 1000
-    print(f"start-up (import, parse articles, load 14 locales' catalogs): {start_ms:.0f} ms; "
-          f"peak RSS {before:.0f} -> {rss_mib():.0f} MiB")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-        etag = (await client.get(f"/api/v1/articles/{SLUG}?lang=ar")).headers["etag"]
-        cases = {
-            "JSON article (ar)": (f"/api/v1/articles/{SLUG}?lang=ar", {}),
-            "JSON article, 304 revalidation": (f"/api/v1/articles/{SLUG}?lang=ar", {"If-None-Match": etag}),
-            "JSON article via Accept-Language": (f"/api/v1/articles/{SLUG}", {"Accept-Language": "zh-TW,zh;q=0.9"}),
-            "JSON article list (vi)": ("/api/v1/articles?lang=vi", {}),
-            "JSON locales": ("/api/v1/locales", {}),
-            "HTML article (fa)": (f"/fa/articles/{SLUG}", {}),
-            "HTML home (ko)": ("/ko/", {}),
-            "HTML embed (ar)": (f"/embed/ar/{SLUG}", {}),
-            "404 page (localized)": ("/es/articles/nope", {}),
-        }
-        results = {}
-        for name, (url, headers) in cases.items():
-            await client.get(url, headers=headers)  # first hit fills the per-locale caches
-            t = time.perf_counter()
-            for _ in range(N):
-                await client.get(url, headers=headers)
-            results[name] = (time.perf_counter() - t) / N * 1000
-    base = results["JSON article (ar)"]
-    print(f"\n{'route':36} {'ms/request':>10} {'vs JSON article':>16}")
-    for name, ms in results.items():
-        print(f"{name:36} {ms:10.2f} {ms / base:15.2f}x")
-    print(f"\npeak RSS after {N * len(cases)} requests: {rss_mib():.0f} MiB")
+
+def snapshot_keys(folder: Path) -> tuple[list[str], int]:
+    """Every URL the snapshot answers (error pages are not URLs), and the number of locales."""
+    from api.snapshot import read_index
+
+    index = read_index(folder)
+    if index is None:
+        raise RuntimeError(f"no snapshot in {folder}")
+    return [r.key for r in index.resources if not r.key.startswith("!")], len(index.data.tags)
+
+
+def measure_corpus(corpus: Corpus, server: Server, folder: Path) -> None:
+    keys, corpus.locales = snapshot_keys(folder)
+    corpus.resources = len(keys)
+    corpus.start_s = server.started
+    corpus.rss_start_mb = server.rss_mb()
+    corpus.errors, corpus.seconds = request_all(server.port, keys)
+    corpus.requests = len(keys)
+    corpus.rss_mb = server.rss_mb()
+
+
+def tree_digest(n: int) -> str:
+    """What the synthetic sources are made from: the real article, the locales, N and the generator."""
+    digest = hashlib.sha256(repr(n).encode())
+    files = [ROOT / "content" / f"{SLUG}.md", ROOT / "scripts" / "synthetic_corpus.py",
+             *sorted(p for p in (ROOT / "locales").rglob("*") if p.is_file())]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def synthetic_tree(n: int) -> Path:
+    """A project tree whose content/ and locales/ are the synthetic corpus; api/ is a fresh copy
+    of ours and everything else (site/, crisis.yaml, ...) links to ours, so `uvicorn api.app:app`
+    run there serves it."""
+    tree = SYNTHETIC_DIR / "tree"
+    stamp = SYNTHETIC_DIR / "corpus.sha256"
+    digest = tree_digest(n)
+    if not stamp.exists() or stamp.read_text() != digest:
+        say(f"generating the synthetic corpus ({n} articles) in {tree}")
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from synthetic_corpus import generate
+
+        tree.mkdir(parents=True, exist_ok=True)
+        generate(tree, n)
+        stamp.write_text(digest)
+    shutil.rmtree(tree / "api", ignore_errors=True)
+    shutil.copytree(ROOT / "api", tree / "api", ignore=shutil.ignore_patterns("__pycache__"))
+    for entry in ROOT.iterdir():
+        if entry.name not in ("api", "content", "locales", "build") and not entry.name.startswith("."):
+            link = tree / entry.name
+            if not link.is_symlink():
+                link.symlink_to(entry)
+    return tree
+
+
+BUILD_SCRIPT = """
+import json, sys, time
+from api.build import build, fingerprint
+from api.settings import Settings
+from api.snapshot import read_index
+settings = Settings()
+index = read_index(settings.build_dir)
+reused = index is not None and index.fingerprint == fingerprint(settings)
+t0 = time.perf_counter()
+if not reused:
+    build(settings)
+print(json.dumps({"reused": reused, "seconds": time.perf_counter() - t0}))
+"""
+
+
+def build_in(tree: Path, env: dict[str, str]) -> tuple[bool, float]:
+    """Build (or reuse) the snapshot of the project at `tree`, in a process whose api/ is tree's."""
+    run = subprocess.run([sys.executable, "-c", BUILD_SCRIPT], cwd=tree, env={**os.environ, **env},  # noqa: S603
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"the synthetic build failed:\n{run.stderr[-3000:]}")
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    return bool(result["reused"]), float(result["seconds"])
+
+
+# nginx: static export ---------------------------------------------------------------------------
+
+def nginx_row() -> tuple[Load | None, Load | None, str]:
+    """The exported article page under deploy/nginx-static.conf vs one plain file, if there is an export."""
+    if not (ROOT / "api" / "export.py").exists() or not (ROOT / "deploy" / "nginx-static.conf").exists():
+        return None, None, "n/a (no export yet)"
+    return None, None, "n/a (export found, but its nginx row is not wired up yet)"
+
+
+# report -----------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    from importlib.metadata import version
+
+    return (f"{dt.date.today().isoformat()}, {os.cpu_count()} × {cpu}, Python {platform.python_version()}, "
+            f"uvicorn {version('uvicorn')} (1 worker, --no-access-log), starlette {version('starlette')}, "
+            f"`wrk {' '.join(WRK)}` after a 1 s warm-up")
+
+
+def fmt_load(load: Load | None) -> list[str]:
+    if load is None:
+        return ["n/a"] * 4
+    return [f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}", str(load.errors)]
+
+
+def report(todo: list[Case], nginx: tuple[Load | None, Load | None, str], variants: str,
+           corpora: list[Corpus]) -> str:
+    lines = [f"Machine: {machine()}", "",
+             "| case | app req/s | p50 ms | p99 ms | errors | bare req/s | p50 ms | p99 ms | errors | ratio |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for case in todo:
+        ok = case.ratio >= TARGET_RATIO and case.app is not None and case.app.errors == 0
+        lines.append(f"| {case.name} | " + " | ".join(fmt_load(case.app) + fmt_load(case.bare))
+                     + f" | {case.ratio:.2f}x{'' if ok else ' (MISS)'} |")
+    app, bare, note = nginx
+    ratio = f"{app.rps / bare.rps:.2f}x" if app and bare and bare.rps else note
+    lines.append("| nginx: exported article page vs one plain file of the same size | "
+                 + " | ".join(fmt_load(app) + fmt_load(bare)) + f" | {ratio} |")
+    lines += ["", f"Compressed variants of the article page: {variants}.", "",
+              "| corpus | articles × locales | resources | build s | start-up s | RSS at start MB "
+              "| RSS after every resource MB | errors |",
+              "|---|--:|--:|--:|--:|--:|--:|--:|"]
+    for c in corpora:
+        build = f"{c.build_s:.1f}" + (" (reused)" if c.reused else "")
+        start = f"{c.start_s:.2f}" + ("" if c.start_s <= TARGET_START_S else " (MISS)")
+        rss = f"{c.rss_mb:.0f}" + ("" if c.rss_mb <= TARGET_RSS_MB else " (MISS)")
+        lines.append(f"| {c.name} | {c.articles} × {c.locales} | {c.resources:,} | {build} | {start} "
+                     f"| {c.rss_start_mb:.0f} | {rss} | {c.errors} |")
+    lines += ["", f"Targets: ratio ≥ {TARGET_RATIO}x with 0 errors; start-up ≤ {TARGET_START_S:.0f} s and "
+              f"RSS ≤ {TARGET_RSS_MB} MB for the synthetic corpus. (MISS) marks a miss."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: run scripts/install-test-deps (apt-get install wrk)")
+    port = free_port()
+    real_dir = BENCH_DIR / "real"
+    env = {"BOTHAND_BASE_URL": f"http://127.0.0.1:{port}", "BOTHAND_BUILD_DIR": str(real_dir)}
+    os.environ.update(env)  # Settings() here and in the server see the same configuration
+    sys.path.insert(0, str(ROOT))  # this checkout's api/, as the servers (cwd ROOT) import it
+    from api.build import build
+    from api.settings import Settings
+
+    say("building the real corpus")
+    t0 = time.perf_counter()
+    build(Settings())
+    real = Corpus("real (content/)", articles=len(list((ROOT / "content").glob("*.md"))),
+                  build_s=time.perf_counter() - t0)
+    page = f"/{LANG}/articles/{SLUG}"
+    with running(Server(["api.app:app"], env, port=port, probe=page)) as app:
+        measure_corpus(real, app, real_dir)
+        todo = cases(app.port)
+        variants = variants_identical(app.port, page)
+        write_bare(app.port, todo, BENCH_DIR / "bare")
+        bare_env = {"BENCH_BARE_DIR": str(BENCH_DIR / "bare")}
+        with running(Server(["--app-dir", str(ROOT / "scripts"), "--factory", "bench:bare_app"], bare_env,
+                            probe="/0")) as bare:
+            for i, case in enumerate(todo):  # app then bare, case by case: both see the same machine
+                say(f"wrk: {case.name}")
+                case.app = wrk(f"http://127.0.0.1:{app.port}{case.path}", case.headers)
+                case.bare = wrk(f"http://127.0.0.1:{bare.port}/{i}", case.headers)
+    nginx = nginx_row()
+
+    synthetic = Corpus(f"synthetic ({ARTICLES} copies of the article)", articles=ARTICLES)
+    tree = synthetic_tree(ARTICLES)
+    syn_dir = SYNTHETIC_DIR / "snapshot"
+    syn_env = {"BOTHAND_BASE_URL": SYNTHETIC_BASE, "BOTHAND_BUILD_DIR": str(syn_dir)}
+    say("building the synthetic corpus (reused if its fingerprint matches)")
+    synthetic.reused, synthetic.build_s = build_in(tree, syn_env)
+    if synthetic.reused:
+        stamp = syn_dir / "build-seconds"
+        synthetic.build_s = float(stamp.read_text()) if stamp.exists() else 0.0
+    else:
+        (syn_dir / "build-seconds").write_text(f"{synthetic.build_s:.1f}")
+    probe = f"/{LANG}/articles/{SLUG}-001"
+    with running(Server(["api.app:app"], syn_env, cwd=tree, probe=probe)) as app:
+        say("requesting every resource of the synthetic corpus once")
+        measure_corpus(synthetic, app, syn_dir)
+    print(report(todo, nginx, variants, [real, synthetic]))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
