@@ -99,13 +99,16 @@ def embed_code(urls: URLs, loc: Locale, slug: str, title: str, height: int = EMB
     )
 
 
-def oembed(urls: URLs, loc: Locale, summary: m.Summary, max_age: int, width: int | None = None,
-           height: int | None = None) -> m.OEmbed:
-    h = height or EMBED_HEIGHT
+def oembed(urls: URLs, loc: Locale, summary: m.Summary, max_age: int, maxwidth: int | None = None,
+           maxheight: int | None = None) -> m.OEmbed:
+    """oEmbed `rich`. A consumer's maxwidth/maxheight are upper bounds (oEmbed 2.2.1): the iframe's width and
+    height attributes never exceed them. Without maxwidth the iframe fills its column (`width="100%"`)."""
+    width = EMBED_WIDTH if maxwidth is None else min(maxwidth, EMBED_WIDTH)
+    height = EMBED_HEIGHT if maxheight is None else min(maxheight, EMBED_HEIGHT)
+    html = embed_code(urls, loc, summary.slug, summary.title.text, height, "100%" if maxwidth is None else str(width))
     return m.OEmbed(
         version="1.0", type="rich", title=summary.title.text, provider_name=SITE_NAME,
-        provider_url=urls.origin + "/", html=embed_code(urls, loc, summary.slug, summary.title.text, h),
-        width=width or EMBED_WIDTH, height=h, cache_age=max_age,
+        provider_url=urls.origin + "/", html=html, width=width, height=height, cache_age=max_age,
     )
 
 

@@ -44,7 +44,12 @@ CORS_HEADERS = [
 PREFLIGHT_HEADERS = [
     *CORS_HEADERS,
     (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
-    (b"access-control-allow-headers", b"Accept-Language, If-None-Match"),
+    # What portals commonly add to a GET (their own auth and tracing headers, cache and content
+    # negotiation), named, so it works in every browser; `*` then allows any other header in the
+    # browsers that support it (the Fetch standard: `*` never covers Authorization, hence the name).
+    (b"access-control-allow-headers", b"Accept, Accept-Language, Authorization, Cache-Control, Content-Type, "
+                                      b"If-Modified-Since, If-None-Match, Pragma, Traceparent, Tracestate, "
+                                      b"X-Correlation-Id, X-Request-Id, X-Requested-With, *"),
     (b"access-control-max-age", b"86400"),
     (b"allow", b"GET, HEAD, OPTIONS"),
     (b"content-length", b"0"),

@@ -107,9 +107,13 @@ def document(slugs: list[str], tags: list[str], origin: str) -> dict[str, Any]:
                 "parameters": [
                     {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1},
                      "description": "An article page URL on this site, e.g. https://…/es/articles/…"},
-                    {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 50, "maximum": 10000}},
-                    {"name": "maxheight", "in": "query",
-                     "schema": {"type": "integer", "minimum": 50, "maximum": 10000}},
+                    {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                     "description": "The most pixels wide the embed may be (an upper bound: the returned `width` and "
+                                    "the iframe's width attribute never exceed it). Values below 50 count as 50; "
+                                    "without it the iframe fills its column (`width=\"100%\"`)."},
+                    {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                     "description": "The most pixels tall the iframe may be (an upper bound, like maxwidth; below 50 "
+                                    "counts as 50). The optional resize script may still grow it to fit its content."},
                     {"name": "format", "in": "query", "schema": {"enum": ["json"]}},
                     IF_NONE_MATCH,
                 ],

@@ -54,10 +54,29 @@ def test_oembed(client: TestClient) -> None:
     assert find(data["html"], "script")[0].attrs["src"].endswith("/static/embed-parent.js")
 
 
+@pytest.mark.parametrize(("query", "width", "height", "width_attr"), [
+    ("", 600, 800, "100%"),  # no bound: the iframe fills the partner's column
+    ("&maxwidth=500", 500, 800, "500"),
+    ("&maxwidth=20000&maxheight=300", 600, 300, "600"),  # a bound above our size changes nothing
+    ("&maxwidth=49&maxheight=1", 50, 50, "50"),  # too small to read: raised to 50, not refused
+    ("&maxwidth=0&maxheight=" + "9" * 40, 50, 800, "50"),
+])
+def test_oembed_respects_the_consumers_maximum(client: TestClient, query: str, width: int, height: int,
+                                               width_attr: str) -> None:
+    r = client.get(f"/api/oembed?url={quote(f'http://testserver/es/articles/{SLUG}')}{query}")
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert (data["width"], data["height"]) == (width, height)
+    iframe = find(data["html"], "iframe")[0]
+    assert iframe.attrs["width"] == width_attr and iframe.attrs["height"] == str(height)
+
+
 @pytest.mark.parametrize(("query", "status"), [
     ("url=https://evil.example/ar/articles/x", 404),
     (f"url=http://testserver/ar/articles/{SLUG}&format=xml", 501),
     (f"url=http://testserver/ar/articles/{SLUG}&maxwidth=abc", 400),
+    (f"url=http://testserver/ar/articles/{SLUG}&maxheight=-300", 400),
+    (f"url=http://testserver/ar/articles/{SLUG}&maxwidth=1e3", 400),
     ("", 400),
     ("url=http://testserver/de/articles/x", 404),
 ])
@@ -117,3 +136,16 @@ def test_base_url_setting_for_cdns(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app(Settings())
     data = TestClient(app, base_url="https://bothand.example").get(f"/api/v1/articles/{SLUG}?lang=es").json()
     assert data["canonical_url"] == f"https://bothand.example/es/articles/{SLUG}"
+
+
+def test_cors_preflight_allows_what_portals_send(client: TestClient) -> None:
+    """A portal's fetch() adding its own auth and tracing headers must pass the browser's preflight."""
+    sent = ["authorization", "x-request-id", "accept", "accept-language", "if-none-match", "content-type",
+            "cache-control", "traceparent"]
+    pre = client.options(f"/api/v1/articles/{SLUG}", headers={
+        "Origin": "https://clinic.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": ", ".join(sent)})
+    assert pre.status_code == 204
+    allowed = {h.strip().lower() for h in pre.headers["access-control-allow-headers"].split(",")}
+    assert set(sent) <= allowed
+    assert "*" in allowed  # any other header too (Authorization is named: `*` never covers it)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -10,10 +11,12 @@ from starlette.responses import Response
 from api import models as m
 from api.build import oembed as oembed_model
 from api.errors import Problem
-from api.views.api import DIGITS, json_response
+from api.views.api import json_response
 from api.views.common import check_params, site
 
 OEMBED_PARAMS = ("url", "format", "maxwidth", "maxheight")
+MIN_DIMENSION = 50  # pixels: a smaller maxwidth or maxheight is raised to this
+NUMBER = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²"
 
 
 async def oembed(request: Request) -> Response:
@@ -46,10 +49,12 @@ async def oembed(request: Request) -> Response:
 
 
 def _dimension(request: Request, name: str) -> int | None:
+    """A maxwidth/maxheight in pixels. It is an upper bound (oEmbed 2.2.1), so a value out of range is
+    clamped, not refused: below MIN_DIMENSION an article cannot be read, and above the embed's own size it
+    changes nothing. Only a value that is not a whole number is a 400."""
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not DIGITS.fullmatch(raw) or not 50 <= int(raw) <= 10_000:
-        raise Problem(400, f"{name} must be a whole number of pixels from 50 to 10000.",
-                      kind="invalid-parameter", parameter=name)
-    return int(raw)
+    if not NUMBER.fullmatch(raw):
+        raise Problem(400, f"{name} must be a whole number of pixels.", kind="invalid-parameter", parameter=name)
+    return max(MIN_DIMENSION, int(raw) if len(raw) <= 9 else 10**9)
