@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test serve test test-fast lint typecheck check status extract update test-deps bench clean transcripts
+.PHONY: install install-test serve build export test test-fast lint typecheck check status extract update test-deps bench clean transcripts
 
 # `make serve` installs only what serving needs; the test tools come with the test targets.
 $(VENV)/.installed: pyproject.toml
@@ -27,6 +27,16 @@ install-test: $(VENV)/.installed-test
 serve: install
 	BOTHAND_BASE_URL=$${BOTHAND_BASE_URL:-http://$(HOST):$(PORT)} \
 	$(VENV)/bin/uvicorn api.app:app --host $(HOST) --port $(PORT) --proxy-headers
+
+# The snapshot the app serves (the app also builds it at start-up when it is missing or stale).
+build: install
+	$(PY) -m api.cli build
+
+# The whole site and API as static files for nginx (deploy/nginx-static.conf), an object store or a CDN.
+# Absolute links name BOTHAND_BASE_URL: `BOTHAND_BASE_URL=https://bothand.example make export`.
+EXPORT_DIR ?= build/export
+export: install
+	$(PY) -m api.cli export $(EXPORT_DIR)
 
 # System tools the browser and catalog tests need: chromium, Java (Nu HTML Checker), gettext (msgfmt),
 # and the npm packages axe-core and vnu-jar. Installs only what is missing.

@@ -1,4 +1,4 @@
-"""Command line: ``bothand serve | extract | update | init | check | status | mirror``.
+"""Command line: ``bothand serve | build | export | extract | update | init | check | status | mirror``.
 
 ``extract`` runs ``pybabel extract`` for both domains and keeps the committed .pot when only
 its POT-Creation-Date would change, so re-running it on unchanged sources changes nothing.
@@ -123,6 +123,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the snapshot the server answers from (api.build), and say where and how long."""
+    import time
+
+    from api.build import build
+
+    started = time.perf_counter()
+    folder = build(Settings())
+    print(f"built {folder} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the site as static files for nginx, an object store or a CDN (api.export)."""
+    from api.export import ExportError, export
+
+    try:
+        result = export(Settings(), args.dir)
+    except ExportError as exc:
+        print(f"bothand export: {exc}", file=sys.stderr)
+        return 2
+    print(f"exported {len(result.files)} resources ({result.written} files, {result.bytes / 2**20:.1f} MiB) "
+          f"to {result.folder} in {result.seconds:.1f} s")
+    return 0
+
+
 def cmd_mirror(args: argparse.Namespace) -> int:
     """Exit 0: all mirrored and verified; 1: some articles or languages failed; 2: usage error or total failure."""
     from api.mirror import mirror, report
@@ -144,6 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser("build", help="build the site snapshot (every page and API resource)").set_defaults(
+        func=cmd_build)
+    export = sub.add_parser(
+        "export", help="write the whole site and API as static files (for nginx, an object store or a CDN)",
+        description="Write every page, embed, API resource, feed and asset as files (with .gz and .br), "
+                    "plus the nginx snippets deploy/nginx-static.conf includes. The absolute links name "
+                    "BOTHAND_BASE_URL: set it to the public origin first.")
+    export.add_argument("dir", metavar="DIR", type=Path, help="the export folder (replaced if it holds an export)")
+    export.set_defaults(func=cmd_export)
     sub.add_parser("extract", help="re-extract locales/*.pot from content and templates").set_defaults(func=cmd_extract)
     sub.add_parser("update", help="merge the .pot templates into every locale's catalogs").set_defaults(func=cmd_update)
     init = sub.add_parser("init", help="start catalogs for a new locale")
