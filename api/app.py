@@ -27,6 +27,7 @@ from api.snapshot import read_index
 from api.views import api as api_views
 from api.views import pages, partner
 from api.views.common import from_snapshot, reader_locale, site
+from api.views.infobutton import infobutton_view
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,8 @@ def _slash_redirect(request: Request) -> Response | None:
 
 def _known_dynamic(request: Request, path: str) -> bool:
     route = _route(request.app.router.routes, {**request.scope, "path": path})
-    return getattr(route, "endpoint", None) in (api_views.articles, api_views.article, partner.oembed)
+    return getattr(route, "endpoint", None) in (api_views.articles, api_views.article, partner.oembed,
+                                                infobutton_view)
 
 
 async def handle_redirect(request: Request, exc: Exception) -> Response:
@@ -124,6 +126,7 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/articles", api_views.articles),
         Route("/api/v1/articles/{slug}", api_views.article),
         Route("/api/v1/openapi.json", api_views.openapi_document),
+        Route("/api/v1/infobutton", infobutton_view),
         Route("/api/oembed", partner.oembed),
         Route("/choose-language/{lang}", pages.choose_language),
         Route("/embed/{lang}/{slug}", pages.reader),
@@ -150,7 +153,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return True
         route = _route(table, {**scope, "method": "GET"})
         return getattr(route, "endpoint", None) in (api_views.articles, api_views.article, partner.oembed,
-                                                    pages.root, api_views.locales, api_views.openapi_document)
+                                                    pages.root, api_views.locales, api_views.openapi_document,
+                                                    infobutton_view)
 
     middleware = [
         Middleware(SnapshotResponder, site=loaded),

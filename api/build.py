@@ -70,21 +70,24 @@ def error_key(tag: str, status: int, kind: str) -> str:
 
 
 def list_key(urls: URLs, tag: str, page: int | None = None, per_page: int = API_PER_PAGE,
-             updated_since: str | None = None) -> str:
+             updated_since: str | None = None, condition: str | None = None) -> str:
     """The canonical URL of an article-list page: what Link headers point to."""
     params: dict[str, str | int] = {"lang": tag}
     if updated_since:
         params["updated_since"] = updated_since
+    if condition:
+        params["condition"] = condition
     if page is not None:
         params.update(page=page, per_page=per_page)
     return urls.api_articles(params)
 
 
-def list_links(urls: URLs, tag: str, page: int, per_page: int, total: int, updated_since: str | None) -> str:
+def list_links(urls: URLs, tag: str, page: int, per_page: int, total: int, updated_since: str | None,
+               condition: str | None = None) -> str:
     last = max(1, -(-total // per_page))
     rels = {"first": 1, "last": last, **({"prev": page - 1} if 1 < page <= last + 1 else {}),
             **({"next": page + 1} if page < last else {})}
-    return ", ".join(f'<{urls.absolute(list_key(urls, tag, p, per_page, updated_since))}>; rel="{rel}"'
+    return ", ".join(f'<{urls.absolute(list_key(urls, tag, p, per_page, updated_since, condition))}>; rel="{rel}"'
                      for rel, p in rels.items())
 
 

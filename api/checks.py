@@ -19,6 +19,7 @@ from babel.messages.pofile import PoFileError
 
 from api.catalogs import Catalogs, Problem, header_line, message_problems, plural_rule_problem, read_catalog
 from api.cli import DOMAINS, stale_templates
+from api.conditions import check_article_conditions, read_conditions
 from api.content import ContentError, load_articles
 from api.crisis import contact_labels, load_crisis
 from api.locales import LOCALES, Locale
@@ -101,6 +102,7 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         path, _, rest = str(exc).partition(":")
         line, _, message = rest.partition(":")
         problems.append(Problem(_rel(Path(path)), int(line) if line.isdigit() else 0, message.strip()))
+    problems += condition_problems(settings)
     if stale:
         for domain in stale_templates(settings.locales_dir):
             problems.append(Problem(_rel(settings.locales_dir / f"{domain}.pot"), 1,
@@ -112,6 +114,25 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         for domain in DOMAINS:
             problems += check_catalog(settings.locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po", loc, domain,
                                       protected)
+    return problems
+
+
+def condition_problems(settings: Settings) -> list[Problem]:
+    """conditions.yaml (ids, names, ICD-10-CM / SNOMED CT / ICD-10 codes) and every article's
+    `conditions:` ids, each problem with its file and line."""
+    path = settings.conditions_file
+    if not path.exists():
+        return []
+    known, found = read_conditions(path)
+    problems = [Problem(_rel(path), p.line, p.message) for p in found]
+    try:
+        articles = load_articles(settings.content_dir)
+    except ContentError:
+        return problems  # already reported by check_all
+    for article in articles.values():
+        for text in check_article_conditions(((r.id, r.line) for r in article.conditions), known, article.path):
+            file, line, message = text.split(":", 2)
+            problems.append(Problem(_rel(Path(file)), int(line), message.strip()))
     return problems
 
 

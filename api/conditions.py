@@ -98,8 +98,7 @@ def problem(system: CodeSystem, raw: str) -> str:
         if _SNOMED.fullmatch(text):
             return f"{raw!r} is not a SNOMED CT concept id (its Verhoeff check digit is wrong)"
         return f"{raw!r} is not a SNOMED CT concept id (6 to 18 digits, no leading zero)"
-    example = "F41 or F41.1" if system is ICD10CM else "F41 or F41.1"
-    return f"{raw!r} is not an {system.name} code (e.g. {example})"
+    return f"{raw!r} is not an {system.name} code (e.g. F41 or F41.1)"
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,7 @@ class Condition:
     name: str  # English; translated through ui.pot, msgctxt "condition"
     codes: tuple[Code, ...]
     line: int  # where it starts in conditions.yaml
+    name_line: int = 0  # where its name is (what translators' tools point at)
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,14 @@ def _scalar_list(node: yaml.Node) -> list[yaml.ScalarNode] | None:
 
 
 def read_conditions(path: Path) -> tuple[dict[str, Condition], list[Problem]]:
+    """Every well-formed condition of a conditions file by id, and a problem (with its line) for the rest."""
+    return parse_conditions(path.read_text(encoding="utf-8"))
+
+
+def parse_conditions(text: str) -> tuple[dict[str, Condition], list[Problem]]:
     """Every well-formed condition by id, and a problem (with its line) for everything else."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return {}, [Problem((mark.line + 1) if mark else 1, f"not valid YAML: {exc}")]
@@ -187,7 +192,8 @@ def read_conditions(path: Path) -> tuple[dict[str, Condition], list[Problem]]:
                                             f"condition {cid!r}: {problem(system, str(value.value))}"))
                 else:
                     codes.append(Code(system, code))
-        conditions[cid] = Condition(cid, str(name.value).strip(), tuple(dict.fromkeys(codes)), line)
+        conditions[cid] = Condition(cid, str(name.value).strip(), tuple(dict.fromkeys(codes)), line,
+                                    name.start_mark.line + 1)
     return conditions, problems
 
 
@@ -246,3 +252,17 @@ def check_article_conditions(refs: Iterable[tuple[str, int]], known: dict[str, C
     """`file:line: message` for every condition id an article names that conditions.yaml lacks."""
     return [f"{path}:{line}: unknown condition {cid!r} (known: {', '.join(known) or 'none'}; see conditions.yaml)"
             for cid, line in refs if cid not in known]
+
+
+def parse_condition(raw: str) -> Code:
+    """`icd10cm:F41.1`, `snomed:197480006` or `icd10:F41` (the `?condition=` filter) -> a Code.
+    Raises ValueError with a message for the client."""
+    key, sep, value = raw.partition(":")
+    system = SYSTEMS.get(key.strip().lower()) if sep else None
+    if system is None:
+        raise ValueError(f"condition must be SYSTEM:CODE with SYSTEM one of {', '.join(SYSTEMS)}, "
+                         "e.g. icd10cm:F41.1 or snomed:197480006")
+    code = normalize(system, value)
+    if code is None:
+        raise ValueError(problem(system, value[:40]))
+    return Code(system, code)

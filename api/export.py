@@ -383,8 +383,8 @@ def nginx_http(index: Index, table: LocaleTable, settings: Settings, files: dict
         '    default "";',
         "}",
         "map $http_accept_language $bothand_accept_range {",
-        f"    ~*^(?:[^,]*,)*?\\s*(?<bothand_ar>(?:{ranges})(?:[-_][a-z0-9]{{1,8}})*)\\s*"
-        "(?:;\\s*q\\s*=\\s*(?:1(?:\\.0*)?|0?\\.[0-9]*[1-9][0-9]*))?\\s*(?:,|$) $bothand_ar;",
+        f'    "~*^(?:[^,]*,)*?\\s*(?<bothand_ar>(?:{ranges})(?:[-_][a-z0-9]{{1,8}})*)\\s*'
+        '(?:;\\s*q\\s*=\\s*(?:1(?:\\.0*)?|0?\\.[0-9]*[1-9][0-9]*))?\\s*(?:,|$)" $bothand_ar;',
         '    default "";',
         "}",
         "map $bothand_accept_range $bothand_accept_lang {",

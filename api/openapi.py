@@ -58,6 +58,63 @@ ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
 
 
+CONDITION = {
+    "name": "condition", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 50},
+    "description": "Only articles about this condition: `icd10cm:CODE` (ICD-10-CM; the code or any ancestor is "
+                   "coded: F41.1 finds articles coded F41), `snomed:CONCEPT_ID` (SNOMED CT, exact), "
+                   "`icd10:CODE` (WHO ICD-10). Malformed: 400.",
+    "examples": {"icd10cm": {"value": "icd10cm:F41.1"}, "snomed": {"value": "snomed:197480006"}},
+}
+_IB = "HL7 Infobutton URL-based parameter. "
+INFOBUTTON = {
+    "operationId": "infobutton",
+    "summary": "Patient education by diagnosis code (HL7 Infobutton, like MedlinePlus Connect), in every language",
+    "description": "An HL7 Context-Aware Knowledge Retrieval (Infobutton) URL-based knowledge request. Answers "
+                   "with up to 3 articles coded with the asked code or an ancestor (ICD), or the exact concept "
+                   "(SNOMED CT), best first: an Atom feed (default), the same feed as JSON in MedlinePlus "
+                   "Connect's shape, or a 303 to the page to read. No match: an empty feed (200). Repeat "
+                   "mainSearchCriteria.v.c to ask for several codes (mainSearchCriteria.v.cs once for all, or "
+                   "once per code, in order). Other parameters: 400.",
+    "parameters": [
+        {"name": "mainSearchCriteria.v.c", "in": "query", "required": True,
+         "schema": {"type": "string", "maxLength": 32}, "description": _IB + "The code, e.g. F41.1 or 197480006.",
+         "examples": {"icd10cm": {"value": "F41.1"}, "snomed": {"value": "197480006"}}},
+        {"name": "mainSearchCriteria.v.cs", "in": "query", "required": True,
+         "schema": {"enum": ["2.16.840.1.113883.6.90", "2.16.840.1.113883.6.96", "2.16.840.1.113883.6.3"]},
+         "description": _IB + "The code system OID: ICD-10-CM (…6.90), SNOMED CT (…6.96), ICD-10 WHO (…6.3)."},
+        {"name": "mainSearchCriteria.v.dn", "in": "query", "schema": {"type": "string"},
+         "description": _IB + "The code's display name; echoed, not matched."},
+        {"name": "informationRecipient.languageCode.c", "in": "query", "schema": {"type": "string"},
+         "description": _IB + "The reader's language: any BCP 47 or ISO 639 code (vi, es-MX, spa, zh-TW; `sp`, "
+                        "MedlinePlus Connect's code for Spanish). A language not served gets English; "
+                        "Content-Language and the feed's lang say which was served. Absent: Accept-Language."},
+        {"name": "informationRecipient", "in": "query", "schema": {"enum": ["PAT", "PROV"]},
+         "description": _IB + "Who will read it: PAT (patient, default) or PROV (provider)."},
+        {"name": "knowledgeResponseType", "in": "query",
+         "schema": {"enum": ["text/xml", "application/json", "text/html"], "default": "text/xml"},
+         "description": _IB + "text/xml: Atom 1.0; application/json: the feed as JSON; text/html: 303 to the "
+                        "article (one match) or its topic page (several), or the reader's not-found page."},
+        *({"name": name, "in": "query", "schema": {"type": "string"},
+           "description": _IB + "Context an Infobutton manager sends; accepted and not used."}
+          for name in ("performer", "taskContext.c.c", "patientPerson.administrativeGenderCode.c", "age.v.v",
+                       "age.v.u", "representedOrganization.id.root", "mainSearchCriteria.v.ot")),
+        ACCEPT_LANGUAGE,
+    ],
+    "responses": {
+        "200": {"description": "The knowledge response (entries: title, localized page link, summary, language, "
+                               "updated)",
+                "headers": {**CACHE_HEADERS, "Content-Language": {"schema": {"type": "string"}}},
+                "content": {"text/xml": {"schema": {"type": "string"}},
+                            "application/json": {"schema": _ref("InfobuttonFeed")}}},
+        "303": {"description": "knowledgeResponseType=text/html: the page to read",
+                "headers": {"Location": {"schema": {"type": "string"}}}},
+        "400": _problem("A missing, malformed or unsupported parameter (named in `parameter`), or an unknown one"),
+        "404": {"description": "knowledgeResponseType=text/html and no article on that code: the reader's "
+                               "not-found page", "content": {"text/html": {"schema": {"type": "string"}}}},
+    },
+}
+
+
 def document(slugs: list[str], tags: list[str], origin: str) -> dict[str, Any]:
     slug_param = {"name": "slug", "in": "path", "required": True,
                   "schema": {"type": "string"}, "examples": {s: {"value": s} for s in slugs}}
@@ -87,6 +144,7 @@ def document(slugs: list[str], tags: list[str], origin: str) -> dict[str, Any]:
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                     {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date"},
                      "description": "Only articles updated on or after this date."},
+                    CONDITION,
                 ],
                 "responses": {
                     "200": {**_ok("ArticleList", "One page of summaries; Link has first/prev/next/last"),
@@ -102,6 +160,7 @@ def document(slugs: list[str], tags: list[str], origin: str) -> dict[str, Any]:
                 "responses": {"200": _ok("Article", "The article"), "304": NOT_MODIFIED,
                               "400": _problem("An unknown query parameter was sent"),
                               "404": _problem("No such article, or the language is not served")}}},
+            "/api/v1/infobutton": {"get": INFOBUTTON},
             "/api/oembed": {"get": {
                 "operationId": "oembed", "summary": "oEmbed 1.0 for article URLs (type rich)",
                 "parameters": [

@@ -1,4 +1,5 @@
-"""Static export (api/export.py): every resource as a file, deterministic, the app's own bytes."""
+"""Static export (api/export.py): every resource as a file, deterministic, the app's own bytes; and that
+export served by nginx with deploy/nginx-static.conf answers as the app does."""
 
 from __future__ import annotations
 
@@ -6,15 +7,20 @@ import gzip
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
 
 import brotli
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.export import ExportError, ExportResult, export, file_for
 from api.settings import Settings
+from tests.browser.harness import _free_port
 from tests.conftest import BASE, FAST_BROTLI, SLUG
+from tests.static_server import export_for, running_nginx
 
 HTML = "text/html; charset=utf-8"
 
@@ -145,3 +151,184 @@ def test_the_command_line_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert main(["export", str(tmp_path / "other")]) == 2
     assert "refusing" in capsys.readouterr().err
     assert os.listdir(tmp_path / "other") == ["x"]
+
+
+# The export served by nginx with deploy/nginx-static.conf --------------------------------------------
+COMPARED_HEADERS = ("content-type", "content-language", "cache-control", "link", "content-security-policy",
+                    "x-content-type-options", "referrer-policy", "permissions-policy", "access-control-allow-origin",
+                    "access-control-expose-headers", "set-cookie", "location", "allow")
+
+
+class Static:
+    def __init__(self, url: str, result: ExportResult, app: TestClient):
+        self.url = url
+        self.result = result
+        self.app = app
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.get(self.url + path, **kwargs)
+
+    def both(self, path: str, headers: dict[str, str] | None = None) -> tuple[httpx.Response, httpx.Response]:
+        """(nginx's answer, the app's answer) to the same request."""
+        headers = {"Accept-Encoding": "identity", **(headers or {})}
+        self.app.cookies.clear()  # a cookie an earlier request set must not speak for this one
+        return self.get(path, headers=headers), self.app.get(path, headers=headers, follow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Static]:
+    folder = tmp_path_factory.mktemp("static")
+    port = _free_port()
+    result = export_for(folder, port)
+    settings = Settings(base_url=f"http://127.0.0.1:{port}", build_folder=folder / "build", brotli_quality=4)
+    with running_nginx(result.folder, port, folder / "nginx") as url, \
+            TestClient(create_app(settings), base_url=url) as app:
+        yield Static(url, result, app)
+
+
+def header_tokens(response: httpx.Response, name: str) -> set[str]:
+    return {t.strip() for v in response.headers.get_list(name) for t in v.split(",") if t.strip()}
+
+
+def test_nginx_answers_every_exported_url_as_the_app_does(static: Static) -> None:
+    """Same status, bytes and headers (ETags: both strong, nginx's are its own) for every URL exported."""
+    checked = 0
+    for key in static.result.files:
+        if key.startswith("!"):
+            continue
+        mine, theirs = static.both(key)
+        assert (mine.status_code, mine.content) == (theirs.status_code, theirs.content), key
+        for name in COMPARED_HEADERS:
+            assert mine.headers.get(name) == theirs.headers.get(name), (key, name)
+        assert header_tokens(mine, "vary") == header_tokens(theirs, "vary"), key
+        assert mine.headers["etag"].startswith('"'), key
+        checked += 1
+    assert checked >= 200
+
+
+@pytest.mark.parametrize("path", [f"/es/articles/{SLUG}", "/api/v1/locales", "/ar/feed.xml", "/static/site.css"])
+def test_precompressed_variants_are_served(static: Static, path: str) -> None:
+    plain = static.get(path, headers={"Accept-Encoding": "identity"})
+    packed = static.get(path, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert packed.content == plain.content  # httpx decodes gzip
+    assert int(packed.headers["content-length"]) < len(plain.content)
+    assert packed.headers["etag"] != plain.headers["etag"]
+    assert "Accept-Encoding" in header_tokens(plain, "vary") and "Accept-Encoding" in header_tokens(packed, "vary")
+
+
+@pytest.mark.parametrize("path", [f"/fa/articles/{SLUG}", f"/api/v1/articles/{SLUG}?lang=vi", "/sitemap.xml"])
+def test_strong_etags_revalidate_and_head_works(static: Static, path: str) -> None:
+    first = static.get(path)
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    again = static.get(path, headers={"If-None-Match": etag, "Accept-Encoding": first.headers.get(
+        "content-encoding", "identity")})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert static.get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
+    head = httpx.head(static.url + path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == etag and head.headers["content-length"] == first.headers["content-length"]
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"Accept-Language": "es"}, {"Accept-Language": "es-MX,es;q=0.9,en;q=0.8"},
+    {"Accept-Language": "zh-TW,zh;q=0.9"}, {"Accept-Language": "zh-CN,zh;q=0.9"}, {"Accept-Language": "zh-HK"},
+    {"Accept-Language": "pt-PT,pt;q=0.9"}, {"Accept-Language": "fr-CA"}, {"Accept-Language": "tl"},
+    {"Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}, {"Accept-Language": "de-DE,de;q=0.9,ar;q=0.5"},
+    {"Accept-Language": "es;q=0, fr"}, {"Accept-Language": "*"}, {"Accept-Language": "ko-KR"},
+    {"Cookie": "lang=fa", "Accept-Language": "es"}, {"Cookie": "lang=zh-hant"}, {"Cookie": "lang=xx",
+                                                                                  "Accept-Language": "vi"},
+], ids=repr)
+def test_the_root_sends_readers_where_the_app_does(static: Static, headers: dict[str, str]) -> None:
+    mine, theirs = static.both("/", headers)
+    assert mine.status_code == theirs.status_code == 303
+    assert mine.headers["location"] == theirs.headers["location"]
+    assert mine.headers["cache-control"] == theirs.headers["cache-control"] == "private, no-cache"
+    assert header_tokens(mine, "vary") == header_tokens(theirs, "vary") == {"Cookie", "Accept-Language"}
+
+
+@pytest.mark.parametrize("next_path", ["/vi/articles/x", "//evil.example/", "https://evil.example/", "/\\evil"])
+def test_choosing_a_language_sets_the_same_cookie(static: Static, next_path: str) -> None:
+    path = f"/choose-language/vi?next={quote(next_path)}" if next_path.startswith("/v") else \
+        "/choose-language/vi?" + urlencode({"next": next_path})
+    mine, theirs = static.both(path)
+    assert mine.status_code == theirs.status_code == 303
+    for name in ("location", "set-cookie", "cache-control"):
+        assert mine.headers[name] == theirs.headers[name], name
+    assert static.get("/choose-language/xx").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "headers", "page"), [
+    ("/es/articles/no-such-article", {}, "!error/es/404/not-found"),
+    ("/embed/ar/no-such-article", {}, "!error/ar/404/not-found"),
+    ("/de/articles/x", {"Accept-Language": "ar"}, "!error/ar/404/unknown-language"),
+    ("/nothing-here/", {"Cookie": "lang=hi"}, "!error/hi/404/unknown-language"),
+])
+def test_reader_errors_speak_the_readers_language(static: Static, path: str, headers: dict[str, str],
+                                                  page: str) -> None:
+    mine, theirs = static.both(path, headers)
+    assert mine.status_code == theirs.status_code == 404
+    assert mine.content == theirs.content == static.result.path(page).read_bytes()
+    assert mine.headers["cache-control"] == theirs.headers["cache-control"]
+    assert header_tokens(mine, "vary") - {"Accept-Encoding"} == header_tokens(theirs, "vary") - {"Accept-Encoding"}
+
+
+@pytest.mark.parametrize(("path", "status", "kind"), [
+    (f"/api/v1/articles/{SLUG}?lang=es-MX", 404, "unknown-language"),  # the app matches it; a static host cannot
+    (f"/api/v1/articles/{SLUG}?lang=de", 404, "unknown-language"),
+    ("/api/v1/articles/no-such-article?lang=es", 404, "unknown-article"),
+    ("/api/v1/articles?lang=es&per_page=5", 400, "needs-app"),
+    ("/api/v1/articles?updated_since=2026-01-01", 400, "needs-app"),
+    (f"/api/v1/articles/{SLUG}?lang=es&x=1", 400, "needs-app"),
+    ("/api/v1/locales?x=1", 400, "needs-app"),
+    ("/api/oembed?url=https%3A%2F%2Fevil.example%2Fes%2Farticles%2Fx", 404, "unknown-article"),
+    ("/api/oembed", 400, "needs-app"),
+    ("/api/nothing", 404, "not-found"),
+    (f"/api/v1/articles/{SLUG}/es.json", 404, "unknown-article"),  # the export's file names are not URLs
+])
+def test_what_needs_the_app_is_a_clear_problem(static: Static, path: str, status: int, kind: str) -> None:
+    r = static.get(path)
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["type"] == f"urn:bothand:problem:{kind}" and problem["status"] == status
+    if kind == "unknown-language":
+        assert "es" in problem["available"] and "static copy" in problem["detail"]
+
+
+def test_oembed_for_our_own_pages(static: Static) -> None:
+    page = f"{static.url}/ar/articles/{SLUG}"
+    for query in (urlencode({"url": page, "format": "json"}), urlencode({"url": page}),
+                  f"url={page}&maxwidth=400&maxheight=300"):  # maxwidth/maxheight: the default size
+        r = static.get(f"/api/oembed?{query}")
+        assert r.status_code == 200, query
+        assert r.content == static.app.get(f"/api/oembed?{urlencode({'url': page, 'format': 'json'})}").content
+    xml = static.get(f"/api/oembed?{urlencode({'url': page, 'format': 'xml'})}")
+    assert xml.status_code == 501 and xml.json()["type"] == "urn:bothand:problem:unsupported-format"
+
+
+def test_api_without_lang_negotiates_at_the_edge(static: Static) -> None:
+    r = static.get(f"/api/v1/articles/{SLUG}", headers={"Accept-Language": "zh-TW,zh;q=0.9"})
+    assert r.json()["lang"] == "zh-Hant" and r.headers["content-language"] == "zh-Hant"
+    assert "Accept-Language" in header_tokens(r, "vary")
+    listed = static.get("/api/v1/articles", headers={"Accept-Language": "ar"})
+    assert listed.json()["lang"] == "ar" and "Accept-Language" in header_tokens(listed, "vary")
+    assert static.get(f"/api/v1/articles/{SLUG}").json()["lang"] == "en"
+
+
+def test_methods_preflight_and_private_files(static: Static) -> None:
+    post = httpx.post(f"{static.url}/es/articles/{SLUG}")
+    assert post.status_code == 405 and post.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert post.headers["content-language"] == "es"
+    api = httpx.delete(f"{static.url}/api/v1/locales")
+    assert api.status_code == 405 and api.headers["content-type"] == "application/problem+json"
+    pre = httpx.options(f"{static.url}/api/v1/articles/{SLUG}", headers={
+        "Origin": "https://clinic.example", "Access-Control-Request-Method": "GET"})
+    assert pre.status_code == 204 and pre.headers["access-control-allow-origin"] == "*"
+    assert "GET" in pre.headers["access-control-allow-methods"]
+    assert "If-None-Match" in pre.headers["access-control-allow-headers"]
+    for path in ("/_bothand/manifest.json", "/_bothand/nginx-http.conf", "/_errors/es/404-not-found.html",
+                 f"/es/articles/{SLUG}.html", f"/es/articles/{SLUG}.html.gz", "/es/index.html"):
+        assert static.get(path).status_code == 404, path
+    assert static.get("/es").headers["location"] == "/es/"

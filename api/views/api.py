@@ -12,12 +12,14 @@ from starlette.responses import Response
 
 from api import models as m
 from api.build import API_PER_PAGE, JSON, list_links
+from api.conditions import Code, Criterion, match_score, parse_condition
 from api.errors import Problem, unknown_article, unknown_language
+from api.infobutton import codes_of
 from api.locales import Locale
 from api.negotiation import normalize_tag
 from api.views.common import check_params, from_snapshot, site
 
-LIST_PARAMS = ("lang", "page", "per_page", "updated_since")
+LIST_PARAMS = ("lang", "page", "per_page", "updated_since", "condition")
 DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() also accepts "²"
 MAX_PER_PAGE = 100
 
@@ -79,6 +81,21 @@ def since_param(request: Request) -> dt.date | None:
                       parameter="updated_since") from None
 
 
+def condition_param(request: Request) -> Code | None:
+    raw = request.query_params.get("condition")
+    if raw is None:
+        return None
+    try:
+        return parse_condition(raw)
+    except ValueError as exc:
+        raise Problem(400, f"{exc}.", kind="invalid-parameter", parameter="condition") from None
+
+
+def about(summary: m.Summary, code: Code) -> bool:
+    """Whether an article is about the condition asked for (ICD: coded at it or an ancestor)."""
+    return match_score([Criterion(code)], codes_of(summary.conditions)) is not None
+
+
 async def locales(request: Request) -> Response:
     check_params(request, ())
     return from_snapshot(request, site(request).by_key["/api/v1/locales"])
@@ -95,12 +112,15 @@ async def articles(request: Request) -> Response:
     page = int_param(request, "page", 1, 1, 1_000_000)
     per_page = int_param(request, "per_page", API_PER_PAGE, 1, MAX_PER_PAGE)
     since = since_param(request)
+    condition = condition_param(request)
     s = site(request)
-    summaries = [x for x in s.summaries[chosen.loc.tag] if since is None or x.updated >= since]
+    summaries = [x for x in s.summaries[chosen.loc.tag] if (since is None or x.updated >= since)
+                 and (condition is None or about(x, condition))]
     body = m.encode(m.ArticleList(lang=chosen.loc.tag, page=page, per_page=per_page, total=len(summaries),
                                   articles=summaries[(page - 1) * per_page: page * per_page]))
     since_text = request.query_params.get("updated_since") if since is not None else None
-    link = list_links(s.urls, chosen.loc.tag, page, per_page, len(summaries), since_text)
+    condition_text = f"{condition.system.key}:{condition.code}" if condition is not None else None
+    link = list_links(s.urls, chosen.loc.tag, page, per_page, len(summaries), since_text, condition_text)
     return json_response(body, chosen, link)
 
 

@@ -41,6 +41,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 # No rule is switched off. (If one ever must be, list it here with the reason beside it.)
 AXE_DISABLED: dict[str, str] = {}
 SLUG = "medication-and-therapy"
+TOPIC = "anxiety"  # a condition of conditions.yaml that the article names: its topic page
 WIDTHS = (1280, 320)
 SCHEMES = ("light", "dark")
 
@@ -57,6 +58,7 @@ def pages_for(tag: str) -> list[PageSpec]:
     return [
         PageSpec("home", f"/{tag}/"),
         PageSpec("article", f"/{tag}/articles/{SLUG}"),
+        PageSpec("topic", f"/{tag}/topics/{TOPIC}"),
         PageSpec("accessibility", f"/{tag}/accessibility"),
         PageSpec("languages", f"/{tag}/languages"),
         PageSpec("developers", f"/{tag}/developers"),
