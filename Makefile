@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test serve build export test test-fast lint typecheck check status extract update test-deps bench clean transcripts
+.PHONY: install install-test serve build export test test-fast lint typecheck check stamp status extract update test-deps bench clean transcripts
 
 # `make serve` installs only what serving needs; the test tools come with the test targets.
 $(VENV)/.installed: pyproject.toml
@@ -51,6 +51,12 @@ lint: install-test
 check: install-test
 	$(PY) -m api.cli check --strict
 	$(PY) -m api.qa
+	$(PY) -m api.cli stamp --check
+
+# Date every translation whose text changed since the last stamp (locales/updated.json: the
+# localized `updated` of the API, feeds, sitemap and JSON-LD). Run after translating; commit the file.
+stamp: install
+	$(PY) -m api.cli stamp
 
 status: install
 	$(PY) -m api.cli status

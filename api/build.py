@@ -24,9 +24,9 @@ from babel.support import NullTranslations
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from api import ledger, snapshot
 from api import models as m
-from api import snapshot
-from api.articles import translate_article
+from api.articles import Translated, translate_article
 from api.catalogs import Catalogs, LocaleCatalogs
 from api.conditions import load_conditions
 from api.content import Article, load_articles
@@ -158,6 +158,9 @@ class Builder:
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
                                  protected=contact_labels(self.crisis))
         self.env: Environment = make_environment(settings.templates_dir)
+        self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
+        self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
+        self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
 
     # Models ------------------------------------------------------------------------------------
     def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
@@ -189,17 +192,18 @@ class Builder:
         available = self.table.tags
         for slug, source in self.sources.items():
             tr = translate_article(source, cats)
+            updated = self.updated(loc, source, tr)
             number = native_digits(format_decimal(tr.translation.segments_in_english, locale=loc.babel), loc)
             notice = translation_notice(tr.translation, cats.ui, number)
             urls = self._urls(loc, slug)
             digest = content_hash(m.to_builtins({
                 "slug": slug, "lang": loc.tag, "dir": loc.dir, "title": tr.title, "summary": tr.summary,
-                "published": source.published, "updated": source.updated, "reviewed": source.reviewed,
+                "published": source.published, "updated": updated, "reviewed": source.reviewed,
                 "blocks": tr.blocks, "translation": tr.translation, "notice": notice}))
             body = self.env.get_template("_fragment.html").render(loc=loc, article_blocks=tr.blocks).strip()
             articles.append(m.Article(
                 slug=slug, lang=loc.tag, requested_lang=loc.tag, dir=loc.dir, title=tr.title,  # type: ignore[arg-type]
-                summary=tr.summary, published=source.published, updated=source.updated, reviewed=source.reviewed,
+                summary=tr.summary, published=source.published, updated=updated, reviewed=source.reviewed,
                 blocks=tr.blocks, html=body, translation=tr.translation, notice=notice, canonical_url=urls.html,
                 urls=urls, alternates=self._alternates(slug), content_hash=digest, license=LICENSE,
                 attribution=self._attribution(loc, cats.ui, urls.html), crisis=crisis,
@@ -207,11 +211,29 @@ class Builder:
             ))
             summaries.append(m.Summary(
                 slug=slug, lang=loc.tag, dir=loc.dir, title=tr.title, summary=tr.summary,  # type: ignore[arg-type]
-                published=source.published, updated=source.updated, content_hash=digest,
+                published=source.published, updated=updated, content_hash=digest,
                 translation=tr.translation, urls=urls, available_languages=available,
                 conditions=article_conditions(source, conditions),
             ))
         return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries, conditions=conditions)
+
+    def updated(self, loc: Locale, source: Article, tr: Translated) -> dt.date:
+        """When the article last changed in this language: the English front matter's date, or for a
+        translation its date in locales/updated.json (api/ledger.py)."""
+        if loc.is_source:
+            self.dates[loc.tag, source.slug] = source.updated
+            return source.updated
+        stamped = self.ledger.get(source.slug, {}).get(loc.tag)
+        if self.ledger and (stamped is None or stamped.text != ledger.text_hash(tr)):
+            self.unstamped.append(f"{loc.tag}/{source.slug}")
+        day = self.dates[loc.tag, source.slug] = ledger.updated(self.ledger, source.slug, loc.tag, source.updated)
+        return day
+
+    def text_hashes(self) -> ledger.Hashes:
+        """The text hash of every article in every translation: what `bothand stamp` records."""
+        return {slug: {loc.tag: ledger.text_hash(translate_article(source, self.catalogs[loc.tag]))
+                       for loc in self.table if not loc.is_source}
+                for slug, source in self.sources.items()}
 
     def locale_info(self, loc: Locale) -> m.LocaleInfo:
         cats = self.catalogs[loc.tag]
@@ -347,7 +369,7 @@ class Builder:
         newest = max((s.updated for s in page.summaries), default=dt.date(2026, 1, 1))
         ET.SubElement(feed, "updated").text = _stamp(newest)
         ET.SubElement(ET.SubElement(feed, "author"), "name").text = SITE_NAME
-        for summary in page.summaries:
+        for summary, article in zip(page.summaries, page.articles, strict=True):
             url = u.absolute(u.article_page(loc, summary.slug))
             entry = ET.SubElement(feed, "entry")
             ET.SubElement(entry, "id").text = url
@@ -360,6 +382,8 @@ class Builder:
             ET.SubElement(entry, "published").text = _stamp(summary.published)
             ET.SubElement(entry, "updated").text = _stamp(summary.updated)
             ET.SubElement(entry, "summary", {"xml:lang": summary.summary.lang}).text = summary.summary.text
+            # The whole sanitized body (the API's `html`): readers can read the article in their feed reader.
+            ET.SubElement(entry, "content", {"type": "html", "xml:lang": loc.tag}).text = article.html
         return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 
     def reader_paths(self) -> list[str]:
@@ -368,6 +392,15 @@ class Builder:
                 *(f"topics/{cid}" for cid in used_topic_ids(self.sources, self.conditions)),
                 "languages", "accessibility", "developers"]
 
+    def lastmod(self, loc: Locale, path: str) -> dt.date | None:
+        """When a reader page last changed, as far as the content tells: an article's localized date,
+        the newest of them for the home page; None (no <lastmod>) for other pages."""
+        if path.startswith("articles/"):
+            return self.dates.get((loc.tag, path.removeprefix("articles/")))
+        if path == "":
+            return max((day for (tag, _), day in self.dates.items() if tag == loc.tag), default=None)
+        return None
+
     def sitemap(self) -> bytes:
         u = self.urls
         urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
@@ -375,6 +408,9 @@ class Builder:
             for loc in self.table:
                 url = ET.SubElement(urlset, "url")
                 ET.SubElement(url, "loc").text = u.absolute(u.page(loc, path))
+                lastmod = self.lastmod(loc, path)
+                if lastmod is not None:
+                    ET.SubElement(url, "lastmod").text = lastmod.isoformat()
                 for other in self.table:
                     ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": other.tag,
                                                       "href": u.absolute(u.page(other, path))})
@@ -400,6 +436,10 @@ def build(settings: Settings, folder: Path | None = None) -> Path:
         log.warning("translation not served: %s", problem)
     quality = settings.brotli_quality or (11 if len(builder.sources) * len(builder.table) <= 200 else 5)
     snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprint(settings), quality)
+    if builder.unstamped:
+        log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
+                    "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),
+                    ", ".join(builder.unstamped[:10]))
     log.info("built %s in %.1f s", folder, time.perf_counter() - started)
     return folder
 

@@ -109,6 +109,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems or (args.strict and warnings) else 0
 
 
+def cmd_stamp(args: argparse.Namespace) -> int:
+    """Record today's date for every translation whose text changed (locales/updated.json, api/ledger.py)."""
+    import datetime as dt
+
+    from api.ledger import path, stamp_site
+
+    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    changes = stamp_site(settings, today, write=not args.check)
+    file = path(settings.locales_dir)
+    shown = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+    for line in changes:
+        print(f"{shown}: {line}")
+    if args.check and changes:
+        print(f"{len(changes)} translation(s) changed since they were stamped: run `make stamp` and commit {shown}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from api.checks import status_table
 
@@ -190,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--locales", type=Path, help="check the catalogs in this folder instead of locales/")
     check.set_defaults(func=cmd_check)
     sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
+    stamp = sub.add_parser("stamp", help="date every translation whose text changed (locales/updated.json)")
+    stamp.add_argument("--check", action="store_true", help="change nothing; fail if a translation needs a stamp")
+    stamp.add_argument("--today", metavar="YYYY-MM-DD", help="the date to record (default: today)")
+    stamp.add_argument("--locales", type=Path, help="the catalogs folder (default: locales/)")
+    stamp.set_defaults(func=cmd_stamp)
     mirror = sub.add_parser(
         "mirror", help="keep a verified local copy of the articles (for clinic portals)",
         description="Copy every article in the chosen languages from a Bothand site into DIR, revalidating "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
+import feedparser
 import pytest
 from starlette.testclient import TestClient
 
@@ -113,14 +114,36 @@ def test_atom_feed(client: TestClient, tag: str) -> None:
 
 
 def test_sitemap_has_every_page_with_alternates(client: TestClient) -> None:
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    body = client.get("/sitemap.xml").content
+    # A default namespace, as crawlers' examples show it (never ElementTree's `ns0:` prefix).
+    assert b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' in body and b"ns0:" not in body
+    root = ET.fromstring(body)
     urls = root.findall(f"{SM}url")
-    assert len(urls) == 5 * len(LOCALES)  # home, article, languages, accessibility, developers
+    assert len(urls) % len(LOCALES) == 0  # every page in every language
     for url in urls:
         alternates = {ln.get("hreflang") for ln in url.findall(f"{XHTML}link")}
         assert alternates == {loc.tag for loc in LOCALES} | {"x-default"}
-    locs = {u.find(f"{SM}loc").text for u in urls}  # type: ignore[union-attr]
-    assert f"http://testserver/ar/articles/{SLUG}" in locs
+    locs = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in urls}
+    for loc in LOCALES:
+        for page in ("", f"articles/{SLUG}", "languages", "accessibility", "developers"):
+            assert f"http://testserver/{loc.tag}/{page}" in locs
+        # lastmod: the article's date in that language; the home page's is its newest article's
+        updated = client.get(f"/api/v1/articles/{SLUG}?lang={loc.tag}").json()["updated"]
+        assert locs[f"http://testserver/{loc.tag}/articles/{SLUG}"] == updated
+        assert locs[f"http://testserver/{loc.tag}/"] == updated
+
+
+@pytest.mark.parametrize("tag", ["es", "ar", "zh-Hant"])
+def test_atom_entries_carry_the_whole_article(client: TestClient, tag: str) -> None:
+    body = client.get(f"/{tag}/feed.xml").content
+    article = client.get(f"/api/v1/articles/{SLUG}?lang={tag}").json()
+    content = ET.fromstring(body).find(f"{ATOM}entry/{ATOM}content")
+    assert content is not None and content.get("type") == "html"
+    assert content.text == article["html"]  # the sanitized body, exactly as the API serves it
+    # ... and a feed reader (feedparser) finds it as the entry's HTML content, dated like the API.
+    entry = feedparser.parse(body).entries[0]
+    assert entry.content[0].type == "text/html" and "<table" in entry.content[0].value
+    assert entry.updated.startswith(article["updated"])
 
 
 def test_robots(client: TestClient) -> None:
