@@ -25,7 +25,7 @@ from api.serve import Site, SnapshotResponder
 from api.settings import Settings
 from api.snapshot import read_index
 from api.views import api as api_views
-from api.views import pages, partner
+from api.views import helpnow, pages, partner
 from api.views.common import from_snapshot, reader_locale, site
 from api.views.infobutton import infobutton_view
 
@@ -129,13 +129,16 @@ def routes() -> list[BaseRoute]:
         Route("/api/v1/infobutton", infobutton_view),
         Route("/api/oembed", partner.oembed),
         Route("/choose-language/{lang}", pages.choose_language),
-        Route("/embed/{lang}/{slug}", pages.reader),
+        Route("/choose-country/{country}", helpnow.choose_country),
+        Route("/embed/{lang}/{slug}", helpnow.embed),
         Route("/static/{name:path}", pages.asset),
         Route("/{name:str}.{ext:str}", pages.asset),  # /sitemap.xml, /robots.txt, /favicon.ico
         Route("/{lang}", pages.lang_slash),
         Route("/{lang}/", pages.reader),
         Route("/{lang}/page/{number}", pages.reader),
         Route("/{lang}/articles/{slug}", pages.reader),
+        Route("/{lang}/help", helpnow.help_index),
+        Route("/{lang}/help/{country}", helpnow.help_country),
         Route("/{lang}/topics/{topic}", pages.reader),
         Route("/{lang}/{page}", pages.reader),
     ]

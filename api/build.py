@@ -33,6 +33,7 @@ from api.content import Article, load_articles
 from api.contenthash import content_hash
 from api.crisis import contact_labels, crisis_block, load_crisis
 from api.errors import problem_type
+from api.helpnow import HelpNow
 from api.locales import Locale, LocaleTable, load_table
 from api.notices import translation_notice
 from api.openapi import document
@@ -158,6 +159,8 @@ class Builder:
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
                                  protected=contact_labels(self.crisis))
         self.env: Environment = make_environment(settings.templates_dir)
+        self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
+        self.env.globals.update(self.help_now.template_globals())
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
         self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
         self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
@@ -305,6 +308,7 @@ class Builder:
                 yield Draft(u.topic(loc, topic.id), self.render("topic.html", page, f"topics/{topic.id}", {
                     "topic": topic.condition, "articles": topic.articles, "crisis": page.crisis,
                 }), HTML, lang)
+            yield from self.help_now.drafts(page)
             yield Draft(u.page(loc, "accessibility"), self.render(
                 "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}),
                 HTML, lang)
@@ -337,11 +341,12 @@ class Builder:
         yield Draft("/api/v1/openapi.json", m.encode(document(list(self.sources), self.table.tags, u.origin)), JSON)
         yield Draft("/sitemap.xml", self.sitemap(), XML)
         yield Draft("/robots.txt", (
-            "User-agent: *\nAllow: /\nDisallow: /choose-language/\n\n"
+            "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
             f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
         yield from self.static_files()
         self.data = snapshot.SiteData(origin=u.origin, tags=self.table.tags, slugs=list(self.sources),
-                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems])
+                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
+                                      crisis=self.help_now.blocks)
 
     def static_files(self) -> Iterator[snapshot.Draft]:
         static = self.settings.static_dir

@@ -8,6 +8,7 @@ and line, as compilers do, so editors and CI logs link straight to it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from api.catalogs import Catalogs, Problem, header_line, message_problems, plura
 from api.cli import DOMAINS, stale_templates
 from api.conditions import check_article_conditions, read_conditions
 from api.content import ContentError, load_articles
-from api.crisis import contact_labels, load_crisis
+from api.crisis import contact_labels, read_crisis, stale_warnings
 from api.locales import LOCALES, Locale
 from api.settings import ROOT, Settings
 
@@ -107,7 +108,9 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         for domain in stale_templates(settings.locales_dir):
             problems.append(Problem(_rel(settings.locales_dir / f"{domain}.pot"), 1,
                                     "stale: re-run `make extract` and commit the result"))
-    protected = contact_labels(load_crisis(settings.crisis_file)[1])
+    _, resources, crisis_problems = read_crisis(settings.crisis_file)
+    problems += [Problem(_rel(p.path), p.line, p.message) for p in crisis_problems]
+    protected = contact_labels(resources)
     for loc in LOCALES:
         if loc.is_source:
             continue
@@ -134,6 +137,12 @@ def condition_problems(settings: Settings) -> list[Problem]:
             file, line, message = text.split(":", 2)
             problems.append(Problem(_rel(Path(file)), int(line), message.strip()))
     return problems
+
+
+def crisis_warnings(settings: Settings, today: dt.date | None = None) -> list[Problem]:
+    """Help-now resources last verified more than 6 months ago (printed; they do not fail `check`)."""
+    _, resources, _ = read_crisis(settings.crisis_file, today)
+    return [Problem(_rel(p.path), p.line, p.message) for p in stale_warnings(settings.crisis_file, resources, today)]
 
 
 def status_rows(settings: Settings) -> list[dict[str, object]]:

@@ -95,15 +95,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from api.checks import check_all
+    from api.checks import check_all, crisis_warnings
     from api.termbase import check_terms
 
     settings = Settings(locales_dir=args.locales) if args.locales else Settings()
     problems = check_all(settings, stale=not args.skip_stale)
     glossary_problems, warnings = check_terms(settings.locales_dir, ROOT)
     problems += glossary_problems
-    for problem in [*problems, *warnings]:
+    stale = crisis_warnings(settings)  # help-now facts to check again at their source: never fail the build
+    for problem in [*problems, *warnings, *stale]:
         print(problem)
+    if stale:
+        print(f"{len(stale)} help-now resource(s) not verified for over 6 months", file=sys.stderr)
     print(f"{len(problems)} problem(s), {len(warnings)} termbase warning(s)"
           + (" (--strict: warnings fail)" if args.strict and warnings else ""), file=sys.stderr)
     return 1 if problems or (args.strict and warnings) else 0

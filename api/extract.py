@@ -113,10 +113,11 @@ def extract_articles(
 
 CRISIS_FIELDS = {
     "heading": "Heading of the help-now box shown with every article, embed and API response.",
-    "name": "Name of a help-now service: keep its own name recognisable (with its number, if it has one); "
-            "translate where it works, e.g. “(United States)”, so readers elsewhere know it is not theirs.",
+    "name": "Name of a help-now service: keep its own name recognisable (with its number, if it has one). "
+            "The site adds the country it serves after it, e.g. “(United States)”, in your language.",
     "description": "What the help-now service offers and to whom; keep every fact (hours, cost, countries) exact.",
-    "label": "Text of a link that starts the contact.",
+    "label": "Text of a link that starts the contact; keep its number or web address exactly. The site adds "
+             "the country it serves, e.g. “Call 988 (United States)”: that whole text names the link.",
 }
 CONTACT_KINDS = {"phone": "a phone call", "sms": "a text message", "url": "a web page"}
 
@@ -160,3 +161,31 @@ def extract_crisis(
         if key == "label" and kind:
             comments.append(f"The link starts {CONTACT_KINDS.get(kind, kind)}.")
         yield node.start_mark.line + 1, "pgettext", ("crisis", text), comments
+    yield from _crisis_names(root)
+
+
+def _crisis_names(node: yaml.Node) -> Iterator[Extracted]:
+    """The English (CLDR) names of the countries and languages crisis.yaml lists: the site takes them
+    from CLDR in each language, and from the catalog where CLDR has none (e.g. Haitian Creole)."""
+    from api.crisis import ANY, english_country, english_language
+
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _crisis_names(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value in ("countries", "languages") and isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    code = str(item.value)
+                    if not isinstance(item, yaml.ScalarNode) or code == ANY:
+                        continue
+                    if key.value == "countries":
+                        name, what = english_country(code), f"country {code} (ISO 3166-1)"
+                    else:
+                        name, what = english_language(code), f"language {code} (BCP 47)"
+                    yield item.start_mark.line + 1, "pgettext", ("crisis", name), [
+                        f"help-now: name of the {what}, as in “Call 988 (United States)” or “Languages: English and "
+                        "Spanish”. Translate it only if your language's usual name differs from what CLDR gives "
+                        "(the site uses CLDR's name where this is empty)."]
+            else:
+                yield from _crisis_names(value)

@@ -156,15 +156,34 @@ class Contact(Model, frozen=True):
 
     kind: Literal["phone", "sms", "url"]
     href: str
-    label: PlainText
+    label: Annotated[PlainText, msgspec.Meta(
+        description="The link text, naming the country it serves, e.g. \"Call 988 (United States)\": use it whole "
+                    "as the text (and accessible name) of the link or button.")]
+
+
+CountryCode = Annotated[str, msgspec.Meta(pattern="^([A-Z]{2}|\\*)$", examples=["CA"],
+                                          description="ISO 3166-1 alpha-2 country code, or `*` for every country.")]
 
 
 class CrisisResource(Model, frozen=True):
     """A help-now resource."""
 
     id: str
-    name: PlainText
+    name: Annotated[PlainText, msgspec.Meta(
+        description="The service's name; for a service of one country it names the country, "
+                    "e.g. \"9-8-8: Suicide Crisis Helpline (Canada)\".")]
     description: PlainText
+    countries: Annotated[list[CountryCode], msgspec.Meta(
+        description="The countries it serves (`[\"*\"]`: every country).")]
+    area: Annotated[PlainText, msgspec.Meta(
+        description="The countries it serves, as text (\"Canada\", \"worldwide\").")]
+    languages: Annotated[list[str], msgspec.Meta(
+        description="BCP 47 tags of the languages it answers in (`[\"*\"]`: not tied to a language).")]
+    languages_note: Annotated[PlainText | None, msgspec.Meta(
+        description="The languages it answers in, as text (\"Languages: English and French\"); null for `*`.")]
+    source: Annotated[str | None, msgspec.Meta(
+        description="The official page its numbers, languages and hours come from.")]
+    verified: Annotated[dt.date | None, msgspec.Meta(description="When those facts were last checked at `source`.")]
     contacts: list[Contact]
 
 
@@ -172,6 +191,9 @@ class Crisis(Model, frozen=True):
     """Help-now resources: always show them with an article."""
 
     heading: PlainText
+    country: Annotated[str | None, msgspec.Meta(
+        description="The country the resources were chosen for (the `country` parameter), or null: then the "
+                    "resources for every country come first, then the lines that serve the reader's language.")]
     resources: list[CrisisResource]
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import brotli
 import msgspec
 
-from api.models import Summary
+from api.models import Crisis, Summary
 
 INDEX = "index.msgpack"
 PACK = "bodies.pack"
@@ -71,6 +71,9 @@ class SiteData(msgspec.Struct, frozen=True, kw_only=True):
     slugs: list[str]
     summaries: dict[str, list[Summary]]  # by language tag, in list order
     problems: list[str] = []  # catalog problems found by the build (file:line: message): served in English
+    # Help-now blocks by language tag, then by country: "" (none chosen), each country with lines,
+    # and "*" (any other country). The API re-encodes an article with one of them for ?country=.
+    crisis: dict[str, dict[str, Crisis]] = {}
 
 
 class Index(msgspec.Struct, frozen=True, kw_only=True):

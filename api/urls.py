@@ -52,6 +52,22 @@ class URLs:
         return f"/choose-language/{loc.tag}?" + urlencode({"next": next_path})
 
     @staticmethod
+    def help(loc: Locale, country: str | None = None) -> str:
+        """The help-now page: without a country, or for one (ISO 3166-1 alpha-2, upper case)."""
+        return f"/{loc.tag}/help" + (f"/{country}" if country else "")
+
+    @staticmethod
+    def choose_country(country: str, next_path: str) -> str:
+        """Remembers a country in the `country` cookie (`none` forgets it), then goes to next_path."""
+        return f"/choose-country/{country}?" + urlencode({"next": next_path})
+
+    @staticmethod
+    def embed_for(loc: Locale, slug: str, country: str | None = None, resize: bool = True) -> str:
+        """An embed with a country's help-now block: `?country=CA`, then `resize=0` if asked."""
+        params = {**({"country": country} if country else {}), **({} if resize else {"resize": "0"})}
+        return f"/embed/{loc.tag}/{quote(slug)}" + ("?" + urlencode(params) if params else "")
+
+    @staticmethod
     def static(name: str) -> str:
         return f"/static/{name}"
 

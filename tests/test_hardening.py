@@ -178,8 +178,9 @@ def test_6_help_now_numbers_and_addresses_survive_translation(
     client = make_client()
     crisis = client.get(f"/api/v1/articles/{SLUG}?lang=es").json()["crisis"]
     labels = {c["href"]: c["label"] for r in crisis["resources"] for c in r["contacts"]}
-    assert labels["tel:988"] == {"text": "Call 988", "lang": "en"}
-    assert labels["https://findahelpline.com/"] == {"text": "findahelpline.com", "lang": "en"}
+    # The refused label falls back to English, and so does the country it names (never half and half).
+    assert labels["tel:988"] == {"text": "Call 988 (United States)", "lang": "en"}
+    assert labels["https://findahelpline.com/"] == {"text": "findahelpline.com (worldwide)", "lang": "en"}
     page = client.get(f"/es/articles/{SLUG}").text
     assert "555-0100" not in page and "evil.example" not in page
     problems = _check(project_copy)
@@ -189,9 +190,9 @@ def test_6_help_now_numbers_and_addresses_survive_translation(
 
 def test_6_native_digits_are_the_same_number(project_copy: Path, make_client: Callable[[], TestClient]) -> None:
     replace_msgstr(po_path(project_copy, "fa", "ui"), "Call 988", "تماس با ۹۸۸")
-    crisis = make_client().get(f"/api/v1/articles/{SLUG}?lang=fa").json()["crisis"]
+    crisis = make_client().get(f"/api/v1/articles/{SLUG}?lang=fa&country=US").json()["crisis"]
     labels = {c["href"]: c["label"]["text"] for r in crisis["resources"] for c in r["contacts"]}
-    assert labels["tel:988"] == "تماس با ۹۸۸"
+    assert labels["tel:988"] == "تماس با ۹۸۸ (ایالات متحده)"  # the country's name from CLDR, in Persian
 
 
 # 7. Client input never causes a 500 -----------------------------------------------------------------

@@ -18,6 +18,7 @@ from api.infobutton import codes_of
 from api.locales import Locale
 from api.negotiation import normalize_tag
 from api.views.common import check_params, from_snapshot, site
+from api.views.helpnow import api_country, crisis_for
 
 LIST_PARAMS = ("lang", "page", "per_page", "updated_since", "condition")
 DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() also accepts "²"
@@ -125,16 +126,21 @@ async def articles(request: Request) -> Response:
 
 
 async def article(request: Request) -> Response:
-    check_params(request, ("lang",))
+    check_params(request, ("lang", "country"))
     s = site(request)
     slug = request.path_params["slug"]
     if slug not in s.slugs:
         raise unknown_article(slug)
     chosen = choose_locale(request)
+    country = api_country(request)
     resource = s.by_key[s.urls.api_article(slug, chosen.loc)]
-    if not chosen.vary and chosen.requested == chosen.loc.tag:
+    if not chosen.vary and chosen.requested == chosen.loc.tag and country is None:
         return from_snapshot(request, resource)
-    # The same article, saying what was asked for: decode the built bytes, never rebuild.
+    # The same article, saying what was asked for (and with that country's help-now block):
+    # decode the built bytes, never rebuild.
     built = msgspec.json.decode(s.body(resource.variants[0]), type=m.Article)
-    body = m.encode(msgspec.structs.replace(built, requested_lang=chosen.requested))
+    changes: dict[str, object] = {"requested_lang": chosen.requested}
+    if country is not None:
+        changes["crisis"] = crisis_for(request, chosen.loc.tag, country)
+    body = m.encode(msgspec.structs.replace(built, **changes))
     return json_response(body, chosen, f'<{built.canonical_url}>; rel="canonical"')

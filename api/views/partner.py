@@ -13,8 +13,9 @@ from api.build import oembed as oembed_model
 from api.errors import Problem
 from api.views.api import json_response
 from api.views.common import check_params, site
+from api.views.helpnow import api_country, with_country
 
-OEMBED_PARAMS = ("url", "format", "maxwidth", "maxheight")
+OEMBED_PARAMS = ("url", "format", "maxwidth", "maxheight", "country")
 MIN_DIMENSION = 50  # pixels: a smaller maxwidth or maxheight is raised to this
 NUMBER = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²"
 
@@ -44,7 +45,8 @@ async def oembed(request: Request) -> Response:
         raise Problem(404, "That URL is not an article on this site.", kind="unknown-article")
     width = _dimension(request, "maxwidth")
     height = _dimension(request, "maxheight")
-    body = m.encode(oembed_model(s.urls, loc, summary, s.settings.max_age, width, height))
+    model = oembed_model(s.urls, loc, summary, s.settings.max_age, width, height)
+    body = m.encode(with_country(s.urls, loc, summary.slug, model, api_country(request)))
     return json_response(body, None)
 
 

@@ -1,0 +1,115 @@
+"""Help-now by country in the build: the blocks per (locale, country), the help pages and the embeds.
+
+Pages are prebuilt bytes, so the build renders a help-now block for every country that has
+lines in crisis.yaml, once per locale, plus one block for "a country with no line here":
+
+* ``/{lang}/help/{CC}`` (a country with lines): public, cacheable help pages, its lines first;
+* ``!help/{lang}/other``: the same page for any other country (the emergency line and
+  findahelpline.com), answered at ``/{lang}/help/MX`` by :mod:`api.views.helpnow`;
+* ``!help/{lang}``: the help page without a country, answered at ``/{lang}/help``;
+* ``/embed/{lang}/{slug}?country=CC`` (and ``&resize=0``), and ``!embed-other/...`` for other
+  countries: the partner embeds with the country's block;
+* :attr:`HelpNow.blocks` (every block as a model) goes into the snapshot's data, so the JSON API
+  answers ``?country=`` by re-encoding the built article with that block.
+
+Every other page shows the block without a country, the same bytes for every reader; its
+form sends the reader to ``/{lang}/help?country=CC`` (and, only if they tick "remember", through
+``/choose-country/CC``, which sets the ``country`` cookie).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from api import models as m
+from api import snapshot
+from api.crisis import countries_with_lines, country_options, crisis_block
+from api.locales import Locale
+from api.urls import URLs
+
+if TYPE_CHECKING:
+    from api.build import Builder, Page
+
+OTHER = "*"  # the blocks' key for "a country with no line here"; "" is "no country chosen"
+HTML = "text/html; charset=utf-8"
+
+
+def help_key(loc: Locale, country: str | None = None) -> str:
+    """Where a help page lies in the snapshot (`!` keys are never a URL: a view picks them)."""
+    if country is None:
+        return "!help" + URLs.help(loc)
+    if country == OTHER:
+        return "!help-other" + URLs.help(loc)
+    return URLs.help(loc, country)
+
+
+def embed_key(loc: Locale, slug: str, country: str | None, resize: bool) -> str:
+    """Where an embed with a country's block lies in the snapshot (the URL itself for a country with lines)."""
+    if country == OTHER:
+        return "!embed-other" + URLs.embed_for(loc, slug, None, resize)
+    return URLs.embed_for(loc, slug, country, resize)
+
+
+class HelpNow:
+    """The help-now parts of one build."""
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+        self.countries = countries_with_lines(builder.crisis)
+        self.blocks: dict[str, dict[str, m.Crisis]] = {}
+
+    def template_globals(self) -> dict[str, Callable[..., Any]]:
+        """What every template may call: the country chooser's options in a locale."""
+        cache: dict[str, list[dict[str, str]]] = {}
+
+        def options(loc: Locale) -> list[dict[str, str]]:
+            if loc.tag not in cache:
+                cache[loc.tag] = country_options(self.builder.catalogs[loc.tag].ui, loc)
+            return cache[loc.tag]
+
+        return {"country_options": options, "countries_with_lines": lambda: self.countries}
+
+    def locale_blocks(self, page: Page) -> dict[str, m.Crisis]:
+        b = self.builder
+        blocks = {"": page.crisis}
+        for country in [*self.countries, OTHER]:
+            blocks[country] = crisis_block(b.crisis_heading, b.crisis, page.cats.ui, page.loc, country)
+        self.blocks[page.loc.tag] = blocks
+        return blocks
+
+    def drafts(self, page: Page) -> Iterator[snapshot.Draft]:
+        """Help pages and country embeds of one locale."""
+        from api.build import SITE_NAME  # api.build imports this module
+
+        b = self.builder
+        loc = page.loc
+        blocks = self.locale_blocks(page)
+        for country, block in blocks.items():
+            chosen = None if country == "" else country
+            path = None if chosen == OTHER else URLs.help(loc, chosen)[len(f"/{loc.tag}/"):]
+            yield snapshot.Draft(help_key(loc, chosen), b.render("help.html", page, path, {
+                "crisis": block, "country": chosen,
+                "country_label": self.country_label(page, chosen),
+            }), HTML, loc.tag)
+            if chosen is None:
+                continue
+            for article in page.articles:
+                canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
+                site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
+                for resize in (True, False):
+                    yield snapshot.Draft(embed_key(loc, article.slug, chosen, resize), b.render(
+                        "embed.html", page, None, {
+                            "article": article, "notice": article.notice, "crisis": block,
+                            "canonical": canonical, "site_link": site_link, "resize": resize,
+                        }), HTML, loc.tag, framable=True)
+
+    def country_label(self, page: Page, country: str | None) -> m.PlainText | None:
+        if country is None or country == OTHER:
+            return None
+        for resource in self.blocks[page.loc.tag][country].resources:
+            if country in resource.countries:
+                return resource.area
+        return None  # pragma: no cover - a country with lines has a resource naming it
