@@ -9,18 +9,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from xml.etree import ElementTree
 
 import brotli
 import httpx
+import jsonschema
 import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.export import ExportError, ExportResult, export, file_for
 from api.settings import Settings
-from tests.browser.harness import _free_port
+from tests.browser.harness import _free_port, live_server
 from tests.conftest import BASE, FAST_BROTLI, SLUG
-from tests.static_server import export_for, running_nginx
+from tests.htmltext import find
+from tests.static_server import export_for, running_nginx, static_site
 
 HTML = "text/html; charset=utf-8"
 
@@ -332,3 +335,129 @@ def test_methods_preflight_and_private_files(static: Static) -> None:
                  f"/es/articles/{SLUG}.html", f"/es/articles/{SLUG}.html.gz", "/es/index.html"):
         assert static.get(path).status_code == 404, path
     assert static.get("/es").headers["location"] == "/es/"
+
+
+# The partner contract, against the app and against the export behind nginx --------------------------
+# What a clinic's integration relies on, asked over HTTP of both; the static run must pass it unchanged.
+CONTRACT_TAGS = ("en", "es", "ar", "zh-Hant")
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture(scope="module", params=["app", "static"])
+def partner(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    with live_server() if request.param == "app" else static_site() as url, \
+            httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+
+
+def origin(client: httpx.Client) -> str:
+    return str(client.base_url).rstrip("/")
+
+
+def _validator(doc: dict[str, Any], path: str, status: str, media: str = "application/json") -> Any:
+    schema = {**doc["paths"][path]["get"]["responses"][status]["content"][media]["schema"],
+              "components": doc["components"]}
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_contract_sync_everything_from_the_document(partner: httpx.Client) -> None:
+    """List, fetch and revalidate every article in every language, using only what the document names."""
+    doc = partner.get("/api/v1/openapi.json").json()
+    operations = {item["get"]["operationId"]: path for path, item in doc["paths"].items()}
+    locales = partner.get(operations["listLocales"]).json()["locales"]
+    _validator(doc, "/api/v1/locales", "200").validate({"locales": locales})
+    fetched = 0
+    for loc in locales:
+        url: str | None = f"{operations['listArticles']}?lang={loc['tag']}"
+        while url:
+            page = partner.get(url)
+            _validator(doc, "/api/v1/articles", "200").validate(page.json())
+            for item in page.json()["articles"]:
+                article = partner.get(item["urls"]["json"])
+                assert article.status_code == 200 and article.json()["lang"] == loc["tag"]
+                assert article.headers["content-language"] == loc["tag"]
+                _validator(doc, "/api/v1/articles/{slug}", "200").validate(article.json())
+                again = partner.get(item["urls"]["json"], headers={"If-None-Match": article.headers["etag"]})
+                assert again.status_code == 304 and again.content == b""
+                fetched += 1
+            nxt = page.links.get("next")
+            url = nxt["url"] if nxt else None
+    assert fetched >= len(locales)
+    missing = partner.get("/api/v1/articles/no-such-article?lang=es")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+    _validator(doc, "/api/v1/articles/{slug}", "404", "application/problem+json").validate(missing.json())
+
+
+@pytest.mark.parametrize("tag", CONTRACT_TAGS)
+def test_contract_embed_page(partner: httpx.Client, tag: str) -> None:
+    r = partner.get(f"/embed/{tag}/{SLUG}")
+    assert r.status_code == 200 and "set-cookie" not in r.headers
+    assert "frame-ancestors *" in r.headers["content-security-policy"]
+    root = find(r.text, "html")[0]
+    assert root.attrs["lang"] == tag and root.attrs["dir"] == ("rtl" if tag in ("ar", "fa") else "ltr")
+    assert find(r.text, "base")[0].attrs["target"] == "_top"
+    assert find(r.text, "aside", id="help-now") and find(r.text, "footer", class_="attribution")
+    assert not find(r.text, "nav")
+    assert find(r.text, "script")[0].attrs["src"] == "/static/embed-resize.js"
+    assert not find(partner.get(f"/embed/{tag}/{SLUG}?resize=0").text, "script")
+    assert partner.get(f"/embed/{tag}/no-such-article").status_code == 404
+    assert partner.get(f"/embed/de/{SLUG}").status_code == 404
+
+
+@pytest.mark.parametrize("tag", CONTRACT_TAGS)
+def test_contract_oembed_from_the_discovery_link(partner: httpx.Client, tag: str) -> None:
+    html = partner.get(f"/{tag}/articles/{SLUG}").text
+    link = [el for el in find(html, "link") if el.attrs.get("type") == "application/json+oembed"][0]
+    data = partner.get(link.attrs["href"]).json()
+    assert (data["version"], data["type"], data["provider_name"]) == ("1.0", "rich", "Bothand")
+    iframe = find(data["html"], "iframe")[0]
+    assert iframe.attrs["src"] == f"{origin(partner)}/embed/{tag}/{SLUG}"
+    assert iframe.attrs["lang"] == tag and iframe.attrs["title"] == data["title"]
+    assert partner.get(iframe.attrs["src"]).status_code == 200
+    script = find(data["html"], "script")[0].attrs["src"]
+    assert script.endswith("/static/embed-parent.js") and partner.get(script).status_code == 200
+
+
+@pytest.mark.parametrize("tag", CONTRACT_TAGS)
+def test_contract_atom_feed(partner: httpx.Client, tag: str) -> None:
+    r = partner.get(f"/{tag}/feed.xml")
+    assert r.headers["content-type"].startswith("application/atom+xml") and r.headers["content-language"] == tag
+    feed = ElementTree.fromstring(r.content)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == tag
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        href = entry.find(f"{ATOM}link").get("href")  # type: ignore[union-attr]
+        assert partner.get(str(href)).status_code == 200
+
+
+def test_contract_sitemap_and_robots(partner: httpx.Client) -> None:
+    root = ElementTree.fromstring(partner.get("/sitemap.xml").content)
+    urls = root.findall(f"{SITEMAP}url")
+    assert urls
+    for url in urls[:12]:
+        assert partner.get(str(url.find(f"{SITEMAP}loc").text)).status_code == 200  # type: ignore[union-attr]
+        assert "x-default" in {ln.get("hreflang") for ln in url.findall(f"{XHTML}link")}
+    assert f"Sitemap: {origin(partner)}/sitemap.xml" in partner.get("/robots.txt").text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/locales", f"/api/v1/articles/{SLUG}?lang=fa", "/api/v1/articles?lang=ko",
+                                  f"/ko/articles/{SLUG}", "/es/", "/ar/feed.xml", f"/embed/vi/{SLUG}",
+                                  "/api/v1/openapi.json"])
+def test_contract_http_semantics(partner: httpx.Client, path: str) -> None:
+    r = partner.get(path, headers={"Origin": "https://clinic.example"})
+    etag = r.headers["etag"]
+    assert etag.startswith('"') and r.headers["cache-control"] == "public, max-age=300, stale-while-revalidate=86400"
+    assert r.headers["access-control-allow-origin"] == "*" and "ETag" in r.headers["access-control-expose-headers"]
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "no-referrer"
+    framing = "frame-ancestors *" if path.startswith("/embed/") else "frame-ancestors 'none'"
+    assert framing in r.headers["content-security-policy"] and "set-cookie" not in r.headers
+    again = partner.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    head = partner.head(path)
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == etag
+    preflight = partner.options(path, headers={"Origin": "https://clinic.example",
+                                               "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
