@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from api import models
+from api.crisis import country_codes
 from api.errors import PROBLEM_TYPES
 
 PROBLEM_KINDS = [*PROBLEM_TYPES.values(), "unknown-article", "unknown-language", "invalid-parameter",
@@ -55,6 +56,12 @@ LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "st
                        "Wins over Accept-Language. No served match: 404 with the available languages.",
         "examples": {"spanish": {"value": "es"}, "traditional-chinese": {"value": "zh-Hant"}}}
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"}}
+COUNTRY = {"name": "country", "in": "query", "required": False,
+           "schema": {"type": "string", "enum": sorted(country_codes())},
+           "description": "The reader's country (ISO 3166-1 alpha-2; lower case is accepted too): the help-now "
+                          "block lists that country's lines first, or only the lines for every country if the "
+                          "site has none for it. Without it: the lines for every country, then those that "
+                          "answer in the article's language."}
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
 
 
@@ -156,9 +163,10 @@ def document(slugs: list[str], tags: list[str], origin: str) -> dict[str, Any]:
                 }}},
             "/api/v1/articles/{slug}": {"get": {
                 "operationId": "getArticle", "summary": "One article in one language",
-                "parameters": [slug_param, LANG, ACCEPT_LANGUAGE, IF_NONE_MATCH],
+                "parameters": [slug_param, LANG, COUNTRY, ACCEPT_LANGUAGE, IF_NONE_MATCH],
                 "responses": {"200": _ok("Article", "The article"), "304": NOT_MODIFIED,
-                              "400": _problem("An unknown query parameter was sent"),
+                              "400": _problem("An unknown query parameter was sent, or country is not a "
+                                              "country code"),
                               "404": _problem("No such article, or the language is not served")}}},
             "/api/v1/infobutton": {"get": INFOBUTTON},
             "/api/oembed": {"get": {
@@ -174,6 +182,8 @@ def document(slugs: list[str], tags: list[str], origin: str) -> dict[str, Any]:
                      "description": "The most pixels tall the iframe may be (an upper bound, like maxwidth; below 50 "
                                     "counts as 50). The optional resize script may still grow it to fit its content."},
                     {"name": "format", "in": "query", "schema": {"enum": ["json"]}},
+                    {**COUNTRY, "description": "The reader's country (ISO 3166-1 alpha-2): the embed shows "
+                                               "that country's help-now block (its URL gets ?country=)."},
                     IF_NONE_MATCH,
                 ],
                 "responses": {"200": _ok("OEmbed", "Embed HTML for the article", language=False),
