@@ -25,6 +25,7 @@ from api.snapshot import PACK, BodyCache, Index, Resource, Variant
 from api.urls import URLs
 
 Headers = list[tuple[bytes, bytes]]
+UNIQUE = (b"content-length", b"etag")  # header lines that differ for (nearly) every variant
 
 
 def parse_accept_encoding(header: str) -> set[str]:
@@ -80,6 +81,9 @@ class Site:
         s = self.settings
         self.cache_control = f"public, max-age={s.max_age}, stale-while-revalidate={s.stale_while_revalidate}"
         self._headers: dict[tuple[str, str], tuple[Headers, Headers]] = {}
+        # One object per distinct header line: most lines (content type, cache control, CSP, CORS...)
+        # are the same for thousands of resources, so each cached header list costs its pointers only.
+        self._lines: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
         self._by_slug: dict[str, dict[str, m.Summary]] = {}
 
     def summary(self, slug: str, tag: str) -> m.Summary | None:
@@ -124,8 +128,10 @@ class Site:
         pairs += [(name.lower(), value) for name, value in resource.headers]
         pairs += [(name.lower(), value) for name, value in security_headers("/embed/" if resource.framable else "/",
                                                                              resource.status)]
-        full = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
-        kept = [(k, v) for k, v in full if k.decode() in KEEP_ON_304]
+        lines = self._lines
+        full = [(k, v) if k in UNIQUE else lines.setdefault((k, v), (k, v))
+                for k, v in ((k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs)]
+        kept = [line for line in full if line[0].decode() in KEEP_ON_304]
         self._headers[key] = (full, kept)
         return full, kept
 

@@ -331,18 +331,21 @@ def request_all(port: int, keys: list[str]) -> tuple[int, float]:
     return errors, time.perf_counter() - t0
 
 
-def snapshot_keys(folder: Path) -> tuple[list[str], int]:
-    """Every URL the snapshot answers (error pages are not URLs), and the number of locales."""
+def snapshot_keys(folder: Path) -> tuple[list[str], list[str]]:
+    """Every URL the snapshot answers (error pages are not URLs), and its language tags."""
     from api.snapshot import read_index
 
     index = read_index(folder)
     if index is None:
         raise RuntimeError(f"no snapshot in {folder}")
-    return [r.key for r in index.resources if not r.key.startswith("!")], len(index.data.tags)
+    return [r.key for r in index.resources if not r.key.startswith("!")], list(index.data.tags)
 
 
 def measure_corpus(corpus: Corpus, server: Server, folder: Path) -> None:
-    keys, corpus.locales = snapshot_keys(folder)
+    keys, tags = snapshot_keys(folder)
+    corpus.locales = len(tags)
+    # and one dynamic list per language (computed from the in-memory summaries)
+    keys += [f"/api/v1/articles?lang={tag}&updated_since=2000-01-01" for tag in tags]
     corpus.resources = len(keys)
     corpus.start_s = server.started
     corpus.start_cpu_s = server.started_cpu
