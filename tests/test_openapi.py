@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
+from schemathesis.checks import positive_data_acceptance
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -86,7 +87,12 @@ def test_a_client_reading_only_the_document_can_sync_everything(client: TestClie
 # Correctness, not speed: no deadline and no "too slow" health check on a shared CI machine.
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_schemathesis_finds_no_failures(case: Any) -> None:
-    case.call_and_validate()
+    # A diagnosis code's validity depends on another parameter (mainSearchCriteria.v.c must fit the
+    # code system in .v.cs) and, for SNOMED CT, on a Verhoeff check digit: JSON Schema can say neither,
+    # so a schema-valid code may rightly get 400 there. Every other check still runs on those requests;
+    # tests/test_infobutton.py checks what is accepted and what is refused.
+    coded = case.operation.path == "/api/v1/infobutton" or "condition" in (case.query or {})
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if coded else None)
 
 
 def test_paging_and_filters(client: TestClient) -> None:
