@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 from xml.etree import ElementTree
 
 import brotli
@@ -318,6 +318,36 @@ def test_api_without_lang_negotiates_at_the_edge(static: Static) -> None:
     listed = static.get("/api/v1/articles", headers={"Accept-Language": "ar"})
     assert listed.json()["lang"] == "ar" and "Accept-Language" in header_tokens(listed, "vary")
     assert static.get(f"/api/v1/articles/{SLUG}").json()["lang"] == "en"
+
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/es/help", {}),  # the page without a country
+    ("/es/help", {"Cookie": "country=CA"}),  # the remembered country
+    ("/es/help?country=CA", {"Cookie": "country=US"}),  # the form wins over the cookie
+    ("/es/help?country=CA&remember=1", {}),  # through /choose-country/
+    ("/es/help?country=&remember=1", {}),  # forget it
+    ("/es/help/CA", {}),
+    ("/ar/help/MX", {}),  # no line here: the page for any other country
+    (f"/embed/es/{SLUG}?country=MX", {}),
+    (f"/embed/es/{SLUG}?country=MX&resize=0", {}),
+    ("/choose-country/CA?next=/es/help/CA", {}),
+    ("/choose-country/none?next=/es/help", {}),
+])
+def test_help_now_by_country_as_the_app_does(static: Static, path: str, headers: dict[str, str]) -> None:
+    mine, theirs = static.both(path, headers)
+    assert mine.status_code == theirs.status_code, path
+    assert mine.content == theirs.content or mine.status_code == 303
+    if mine.status_code == 303:
+        assert unquote(mine.headers["location"]) == unquote(theirs.headers["location"])
+    cache = theirs.headers.get("cache-control")
+    # The app's form redirect says nothing about caching; nginx keeps every /es/help answer private.
+    assert mine.headers.get("cache-control") == cache or (cache is None and mine.status_code == 303
+                                                          and mine.headers["cache-control"] == "private, no-cache")
+    if "Cookie" in header_tokens(theirs, "vary"):
+        assert "Cookie" in header_tokens(mine, "vary")
+    cookie = theirs.headers.get("set-cookie", "")
+    assert mine.headers.get("set-cookie", "").split(";")[0] == cookie.split(";")[0]
+    assert ("Max-Age=0" in mine.headers.get("set-cookie", "")) == ("Max-Age=0" in cookie)
 
 
 def test_methods_preflight_and_private_files(static: Static) -> None:
