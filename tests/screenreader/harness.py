@@ -165,8 +165,9 @@ class Session:
         debug = ["--debug-file", str(f / "orca-debug.log")] if os.environ.get("ORCA_DEBUG") else []  # slows Orca
         self._start(["orca", "-u", str(f / "orca"), *debug], "orca")
         # Orca says "Screen reader on." once it is ready for input.
-        self.wait_for(lambda us: any(u.text.startswith("Screen reader on") for u in us), 0, 30, "Orca to start")
-        self.wait_quiet(0, quiet=0.5, timeout=10)
+        self.wait_for(lambda since: any(u.text.startswith("Screen reader on") for u in self.said(since)), 0, 60,
+                      "Orca to start")
+        self.wait_quiet(0, quiet=0.5)
 
     def _start_display(self) -> None:
         read, write = os.pipe()
@@ -222,37 +223,38 @@ class Session:
 
     # -- speech ------------------------------------------------------------------------------------
 
-    def said(self, since: int = 0) -> list[Utterance]:
+    def _entries(self, since: int = 0) -> list[dict[str, object]]:
         lines = self.log.read_text(encoding="utf-8").splitlines()
-        return [Utterance(**json.loads(line)) for line in lines[since:] if line.strip()]
+        return [json.loads(line) for line in lines[since:] if line.strip()]
+
+    def said(self, since: int = 0) -> list[Utterance]:
+        """What Orca said since log line `since` (the hook's marks left out)."""
+        return [Utterance(e["t"], e["text"], e["lang"]) for e in self._entries(since) if "text" in e]  # type: ignore[arg-type]
+
+    def marked(self, since: int, mark: str) -> bool:
+        return any(e.get("mark") == mark for e in self._entries(since))
 
     def mark(self) -> int:
         return len(self.log.read_text(encoding="utf-8").splitlines())
 
     def wait_for(
-        self, done: Callable[[list[Utterance]], bool], since: int, timeout: float, what: str,
+        self, done: Callable[[int], bool], since: int, timeout: float, what: str,
     ) -> list[Utterance]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            said = self.said(since)
-            if done(said):
-                return said
-            time.sleep(0.1)
+            if done(since):
+                return self.said(since)
+            time.sleep(0.05)
         raise ScreenReaderError(f"timed out waiting for {what}; Orca said: {[u.text for u in self.said(since)]}")
 
-    def wait_quiet(self, since: int, quiet: float = 1.0, timeout: float = 60, first: float = 10) -> list[Utterance]:
-        """What Orca said since `since`, once it has said something and then nothing for `quiet` seconds.
-
-        If it says nothing within `first` seconds, returns what there is (possibly nothing)."""
+    def wait_quiet(self, since: int, quiet: float, timeout: float = 60) -> list[Utterance]:
+        """What Orca said since `since`, once it has said nothing for `quiet` seconds."""
         start = time.monotonic()
         while True:
-            time.sleep(0.1)
-            now = time.monotonic()
+            time.sleep(0.05)
             said = self.said(since)
-            last = said[-1].t if said else None
-            if last is not None and now - last >= quiet:
-                return said
-            if last is None and now - start >= first:
+            now = time.monotonic()
+            if now - (said[-1].t if said else start) >= quiet:
                 return said
             if now - start > timeout:
                 raise ScreenReaderError(f"Orca kept talking for {timeout}s: {[u.text for u in said[-5:]]}")
@@ -268,9 +270,14 @@ class Session:
         (profile / "Default" / "Preferences").write_text(json.dumps({"translate": {"enabled": False}}))
         since = self.mark()
         self.browser = self._start([CHROMIUM, *CHROMIUM_ARGS, f"--user-data-dir={profile}", url], "chromium")
-        # Orca sums the page up ("Page has 7 landmarks, ...") once it has loaded; then reads the first line.
-        self.wait_for(lambda us: any(u.text.startswith("Page has ") for u in us), since, 60, "the page to load")
-        return self.wait_quiet(since, quiet=1.0, timeout=60)
+
+        # Orca sums the page up ("Page has 6 landmarks, ...") once it has loaded, then reads the first line.
+        def summed_up_and_read(since: int) -> bool:
+            texts = [u.text for u in self.said(since)]
+            return any(t.startswith("Page has ") for t in texts[:-1])
+
+        self.wait_for(summed_up_and_read, since, 90, "the page to load")
+        return self.wait_quiet(since, quiet=1.0)
 
     def close_browser(self) -> None:
         if self.browser is None or self.browser.poll() is not None:
@@ -282,25 +289,25 @@ class Session:
         if self.browser.poll() is None:
             self._kill(pids, signal.SIGKILL)
             self.browser.wait(timeout=5)
-        self.wait_quiet(self.mark(), quiet=0.5, timeout=10, first=1)
+        self.wait_quiet(self.mark(), quiet=0.5, timeout=10)
 
-    def say_all(self, last_words: str, timeout: float = 150) -> list[Utterance]:
-        """Press KP_Add (Say All) and return all Orca read, once it has read `last_words` (the page's end)."""
+    def _key(self, key: str) -> None:
+        subprocess.run(["xdotool", "key", key], env=self.env, check=True)  # noqa: S603
+
+    def say_all(self, timeout: float = 240) -> list[Utterance]:
+        """Press KP_Add (Say All); return all Orca read, once it has read to the end."""
         since = self.mark()
-        subprocess.run(["xdotool", "key", "KP_Add"], env=self.env, check=True)  # noqa: S603
-        end = " ".join(last_words.split())
+        self._key("KP_Add")
+        return self.wait_for(lambda since: self.marked(since, "say-all-done"), since, timeout, "Say All to end")
 
-        def finished(said: list[Utterance]) -> bool:
-            return any(len(u.text.strip()) >= 8 and end.endswith(" ".join(u.text.split())) for u in said)
-
-        self.wait_for(finished, since, timeout, "Say All to reach the end of the page")
-        return self.wait_quiet(since, quiet=0.5, timeout=30)
-
-    def press(self, key: str, quiet: float = 0.6, timeout: float = 60) -> list[Utterance]:
+    def press(self, key: str, timeout: float = 60) -> list[Utterance]:
         """Press one key (xdotool's name for it); return what Orca said in answer."""
         since = self.mark()
-        subprocess.run(["xdotool", "key", key], env=self.env, check=True)  # noqa: S603
-        return self.wait_quiet(since, quiet=quiet, timeout=timeout, first=5)
+        self._key(key)
+        # Orca logs a mark once its handler for the key has returned; most of its answer is spoken by
+        # then, the rest (what the moved caret makes it say) follows at once.
+        self.wait_for(lambda since: self.marked(since, "handled " + key.split("+")[-1]), since, timeout, key)
+        return self.wait_quiet(since, quiet=0.5)
 
 
 @contextmanager

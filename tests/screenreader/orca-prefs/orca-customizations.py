@@ -6,13 +6,14 @@
 #    Orca's own;
 #  - appends every utterance sent to the speech server to $BOTHAND_ORCA_LOG as a JSON line
 #    {"t": monotonic seconds, "text": what Orca says, "lang": detected language or null};
+#  - marks in the same log when Orca has finished answering a key and when Say All has ended;
 #  - works around a race in speechd's Python client that stops Say All when speech is instant;
 #  - sets the few settings that make a run repeatable (at the end).
 import json
 import os
 import time
 
-from orca import speech_generator, speechdispatcherfactory
+from orca import input_event, speech_generator, speechdispatcherfactory
 
 LOG = os.environ.get("BOTHAND_ORCA_LOG")
 LANG_KEY = "bothand-detected-lang"  # an extra ACSS key: the speech server ignores keys it does not know
@@ -40,8 +41,36 @@ def _logged_speak(self, text, acss, **kwargs):
     return _speak(self, text, acss, **kwargs)
 
 
+def _log_mark(mark):
+    # Not speech: tells the test that Orca has finished answering a key, or Say All has ended.
+    if LOG:
+        with open(LOG, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"t": time.monotonic(), "mark": mark}) + "\n")
+
+
+_consume = input_event.KeyboardEvent._consume
+_say_all = speechdispatcherfactory.SpeechServer.sayAll
+
+
+def _consume_and_mark(self):
+    try:
+        return _consume(self)
+    finally:  # the command's handler has spoken (Orca speaks its answer before the handler returns)
+        _log_mark("handled " + self.event_string)
+
+
+def _say_all_and_mark(self, utterances, progress):
+    def marked():
+        yield from utterances
+        _log_mark("say-all-done")  # asked for the next utterance after the last one was spoken
+
+    return _say_all(self, marked(), progress)
+
+
 speech_generator.SpeechGenerator.voice = _voice_with_language
 speechdispatcherfactory.SpeechServer._speak = _logged_speak
+input_event.KeyboardEvent._consume = _consume_and_mark
+speechdispatcherfactory.SpeechServer.sayAll = _say_all_and_mark
 
 # A fresh preferences folder each run: these become Orca's settings. Everything else is Orca's default
 # (desktop keyboard layout, browse mode, structural navigation, verbose speech, cell headers spoken).
