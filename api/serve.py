@@ -10,6 +10,7 @@ another method, a Host we do not serve) goes on to the Starlette app.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ class Site:
     negotiator: Negotiator = field(init=False)
     urls: URLs = field(init=False)
     by_key: dict[str, Resource] = field(init=False)
-    summaries: dict[str, list[m.Summary]] = field(init=False)
+    summaries: Mapping[str, list[m.Summary]] = field(init=False)
     bodies: BodyCache = field(init=False)
     cache_control: str = field(init=False)
 

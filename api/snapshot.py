@@ -24,8 +24,9 @@ import os
 import shutil
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import brotli
 import msgspec
@@ -72,7 +73,7 @@ class SiteData(msgspec.Struct, frozen=True, kw_only=True):
     origin: str
     tags: list[str]
     slugs: list[str]
-    summaries: dict[str, list[Summary]]  # by language tag, in list order
+    summaries: Mapping[str, list[Summary]]  # by language tag, in list order (read back: Summaries)
     problems: list[str] = []  # catalog problems found by the build (file:line: message): served in English
     # Help-now blocks by language tag, then by country: "" (none chosen), each country with lines,
     # and "*" (any other country). The API re-encodes an article with one of them for ?country=.
@@ -168,21 +169,77 @@ def _enc_hook(value: object) -> object:
     raise NotImplementedError(type(value).__name__)
 
 
-def read_index(folder: Path) -> Index | None:
-    """The snapshot's index, or None if there is none (or it is from another format)."""
-    # The collector would run many times while a large index allocates its objects, and find no
-    # garbage: pausing it makes decoding 500 articles × 14 languages about 3x faster.
+class Summaries(Mapping[str, list[Summary]]):
+    """The article summaries of each language, decoded from the index on first use.
+
+    They are most of a large index (500 articles × 14 languages: 20 of its 32 MB), and only
+    dynamic endpoints (filters, paging, negotiation) read them, so start-up keeps each language's
+    list as msgpack bytes until a request needs it.
+    """
+
+    def __init__(self, stored: Mapping[str, msgspec.Raw]):
+        self._tags = tuple(stored)
+        self._stored = {tag: bytes(raw) for tag, raw in stored.items()}  # copies: the index buffer can go
+        self._decoded: dict[str, list[Summary]] = {}
+
+    def __getitem__(self, tag: str) -> list[Summary]:
+        found = self._decoded.get(tag)
+        if found is None:
+            found = self._decoded[tag] = _quietly(_SUMMARIES.decode, self._stored[tag])
+            del self._stored[tag]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tags)
+
+    def __len__(self) -> int:
+        return len(self._tags)
+
+
+def _stored_as(struct: type[msgspec.Struct], name: str, kind: object, struct_name: str) -> type[msgspec.Struct]:
+    """`struct` with the type of field `name` replaced (same fields, defaults and wire format)."""
+    fields: list[tuple[str, object] | tuple[str, object, object]] = []
+    for f in msgspec.structs.fields(struct):
+        kind_of = kind if f.name == name else f.type
+        if f.default is not msgspec.NODEFAULT:
+            fields.append((f.name, kind_of, f.default))
+        elif f.default_factory is not msgspec.NODEFAULT:
+            fields.append((f.name, kind_of, msgspec.field(default_factory=f.default_factory)))
+        else:
+            fields.append((f.name, kind_of))
+    return msgspec.defstruct(struct_name, fields, kw_only=True)
+
+
+# The index as stored, with each language's summaries left undecoded (msgspec.Raw).
+_STORED = msgspec.msgpack.Decoder(_stored_as(Index, "data", _stored_as(SiteData, "summaries", dict[str, msgspec.Raw],
+                                                                          "StoredSiteData"), "StoredIndex"))
+_SUMMARIES = msgspec.msgpack.Decoder(list[Summary])
+
+
+def _quietly(decode: Callable[[bytes], object], raw: bytes) -> Any:
+    """Decode with the garbage collector paused: it would run many times while a large message
+    allocates its objects, and find no garbage (decoding a large index is about 3x faster)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        raw = (folder / INDEX).read_bytes()
-        index = msgspec.msgpack.decode(raw, type=Index)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return None
+        return decode(raw)
     finally:
         if was_enabled:
             gc.enable()
-    return index if index.format == FORMAT else None
+
+
+def read_index(folder: Path) -> Index | None:
+    """The snapshot's index, or None if there is none (or it is from another format)."""
+    try:
+        stored = _quietly(_STORED.decode, (folder / INDEX).read_bytes())
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if stored.format != FORMAT:
+        return None
+    data = {name: getattr(stored.data, name) for name in stored.data.__struct_fields__}
+    data["summaries"] = Summaries(data["summaries"])
+    return Index(format=stored.format, fingerprint=stored.fingerprint, resources=stored.resources,
+                 data=SiteData(**data))
 
 
 class BodyCache:
