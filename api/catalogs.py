@@ -25,6 +25,7 @@ import io
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,6 +300,9 @@ class Catalogs:
             elif (msg.context, msg.id) in sources:
                 served[(msg.context, msg.id)] = msg.string
         stats: dict[str, Stats] = {}
+        # Obsolete entries per article, counted in one pass (per article, it was articles x messages).
+        obsolete: Counter[str | None] = Counter(key[0] for key in found if key not in sources)
+        obsolete.update(m.context for m in (catalog.obsolete.values() if catalog is not None else ()))
         for slug, article in articles.items():
             st = stats[slug] = Stats()
             for source in {s.source for s in article.segments()}:
@@ -312,9 +316,7 @@ class Catalogs:
                     st.invalid += 1
                 else:
                     st.untranslated += 1
-            st.obsolete = sum(1 for key in found if key[0] == slug and key not in sources) + sum(
-                1 for m in (catalog.obsolete.values() if catalog is not None else ()) if m.context == slug
-            )
+            st.obsolete = obsolete[slug]
         return served, stats
 
     def _read(self, path: Path, loc: Locale) -> Catalog | None:
