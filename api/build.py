@@ -38,6 +38,7 @@ from api.locales import Locale, LocaleTable, load_table
 from api.notices import translation_notice
 from api.openapi import document
 from api.settings import ROOT, Settings
+from api.structured import article_meta
 from api.templating import format_message, gettext_callables, locale_filters, make_environment, native_digits
 from api.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
 from api.urls import URLs
@@ -288,6 +289,8 @@ class Builder:
             for article in page.articles:
                 path = f"articles/{article.slug}"
                 yield Draft(u.article_page(loc, article.slug), self.render("article.html", page, path, {
+                    "meta": article_meta(article, loc, self.table, u, SITE_NAME,
+                                         u.absolute(u.page(loc, "developers")) + "#terms"),
                     "article": article, "notice": article.notice, "crisis": page.crisis,
                     "json_href": u.api_article(article.slug, loc),
                 }), HTML, lang)
@@ -336,9 +339,11 @@ class Builder:
                 problem = {"status": status, "kind": kind}
                 yield Draft(error_key(lang, status, kind), self.render("error.html", page, None, {"problem": problem}),
                             HTML, lang, status=status)
-        yield Draft("/api/v1/locales", m.encode(m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])),
-                    JSON)
-        yield Draft("/api/v1/openapi.json", m.encode(document(list(self.sources), self.table.tags, u.origin)), JSON)
+        locale_list = m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])
+        yield Draft("/api/v1/locales", m.encode(locale_list), JSON)
+        yield Draft("/api/v1/openapi.json", m.encode(document(list(self.sources), self.table.tags, u.origin,
+                                                              self.api_examples(locale_list),
+                                                              self.settings.contact_email)), JSON)
         yield Draft("/sitemap.xml", self.sitemap(), XML)
         yield Draft("/robots.txt", (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
@@ -347,6 +352,22 @@ class Builder:
         self.data = snapshot.SiteData(origin=u.origin, tags=self.table.tags, slugs=list(self.sources),
                                       summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
                                       crisis=self.help_now.blocks)
+
+    def api_examples(self, locale_list: m.LocaleList) -> dict[str, tuple[str, Any]]:
+        """Real responses for the OpenAPI examples (request, JSON): the locales, and the source language's
+        first article, a one-item list page and its oEmbed. tests/test_clients.py replays each request."""
+        u = self.urls
+        loc = self.table.source
+        out: dict[str, tuple[str, Any]] = {"LocaleList": ("/api/v1/locales", m.to_builtins(locale_list))}
+        page = self.locale_models(loc)
+        if page.articles:
+            article, summary = page.articles[0], page.summaries[0]
+            listed = m.ArticleList(lang=loc.tag, page=1, per_page=1, total=len(page.summaries), articles=[summary])
+            out["Article"] = (u.api_article(article.slug, loc), m.to_builtins(article))
+            out["ArticleList"] = (list_key(u, loc.tag, 1, 1), m.to_builtins(listed))
+            out["OEmbed"] = (u.oembed(u.absolute(u.article_page(loc, summary.slug))),
+                             m.to_builtins(oembed(u, loc, summary, self.settings.max_age)))
+        return out
 
     def static_files(self) -> Iterator[snapshot.Draft]:
         static = self.settings.static_dir
