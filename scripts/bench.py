@@ -108,8 +108,9 @@ def compare(url: str, bare_url: str, headers: dict[str, str]) -> tuple[Load, Loa
     """wrk on `url`, then on `bare_url`, ROUNDS times in turn (after a warm-up of each); for each, the
     round with the median req/s, with the errors of all rounds. Alternating short rounds keeps both
     sides under the same background load on a shared machine."""
+    flags = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     for warm in (url, bare_url):
-        subprocess.run(["wrk", *WARM_UP, warm], check=True, capture_output=True)  # noqa: S603, S607
+        subprocess.run(["wrk", *WARM_UP, *flags, warm], check=True, capture_output=True)  # noqa: S603, S607
     runs: tuple[list[Load], list[Load]] = ([], [])
     for _ in range(ROUNDS):
         runs[0].append(wrk(url, headers))
