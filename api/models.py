@@ -25,6 +25,11 @@ Direction = Literal["ltr", "rtl"]
 ReviewState = Literal["source", "draft", "reviewed", "outdated"]
 
 
+LocalizedDate = Annotated[dt.date, msgspec.Meta(
+    description="When the article last changed in this language: the English date, or the day its translation "
+                "last changed (locales/updated.json), never before the English date. updated_since filters on it.")]
+
+
 class Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Base of every closed model."""
 
@@ -238,7 +243,7 @@ class Summary(Model, frozen=True):
     title: Text
     summary: Text
     published: dt.date
-    updated: dt.date
+    updated: LocalizedDate
     content_hash: Annotated[str, msgspec.Meta(
         description="sha256 over the article's content fields; changes whenever anything shown changes.",
         pattern="^sha256:[0-9a-f]{64}$")]
@@ -260,7 +265,7 @@ class Article(Model, frozen=True):
     title: Text
     summary: Text
     published: dt.date
-    updated: dt.date
+    updated: LocalizedDate
     reviewed: dt.date | None
     blocks: list[Block]
     html: Annotated[str, msgspec.Meta(description="The whole body as one sanitized HTML fragment.")]

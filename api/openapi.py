@@ -199,7 +199,8 @@ def document(slugs: list[str], tags: list[str], origin: str,
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                     {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date"},
-                     "description": "Only articles updated on or after this date."},
+                     "description": "Only articles whose `updated` in this language is on or after this date (a "
+                                    "changed translation moves its language's date). ISO 8601 date."},
                     CONDITION,
                 ],
                 "responses": {
