@@ -41,7 +41,7 @@ from babel.lists import format_list
 from babel.support import NullTranslations
 
 from api import models as m
-from api.catalogs import Problem
+from api.catalogs import DOMAIN, Problem
 from api.locales import SOURCE_TAG, Locale
 from api.negotiation import normalize_tag
 
@@ -401,7 +401,8 @@ class _Texts:
 
     def t(self, text: str) -> m.PlainText:
         out = str(self.ui.pgettext(CONTEXT, text))
-        return m.PlainText(text=out, lang=self.loc.tag if (out != text or self.loc.is_source) else SOURCE_TAG)
+        translated = out != text or self.loc.is_source or _neutral(text)
+        return m.PlainText(text=out, lang=self.loc.tag if translated else SOURCE_TAG)
 
     def area(self, r: Resource) -> m.PlainText:
         """Whom a resource serves ("United States", "worldwide"), in the locale, else in English."""
@@ -448,6 +449,11 @@ class _Texts:
             contacts=[m.Contact(kind=c.kind, href=c.href, label=self.with_area(self.t(c.label), c.label, r))  # type: ignore[arg-type]
                       for c in r.contacts],
         )
+
+
+def _neutral(text: str) -> bool:
+    """A text in no language (a web address, a number): the same in every locale."""
+    return not any(ch.isalpha() for ch in DOMAIN.sub("", text))
 
 
 def english_area(r: Resource) -> str:
