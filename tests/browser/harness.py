@@ -66,6 +66,9 @@ def pages_for(tag: str) -> list[PageSpec]:
         # A language we do not serve: the page speaks the reader's language (their Accept-Language).
         PageSpec("unknown-language", "/de/articles/no-such-article", 404),
         PageSpec("embed", f"/embed/{tag}/{SLUG}"),
+        # Help now, by country: a country with lines (its lines first) and one without (Mexico).
+        PageSpec("help-country", f"/{tag}/help/CA"),
+        PageSpec("help-other-country", f"/{tag}/help/MX"),
     ]
 
 
