@@ -303,11 +303,15 @@ class Session:
     def press(self, key: str, timeout: float = 60) -> list[Utterance]:
         """Press one key (xdotool's name for it); return what Orca said in answer."""
         since = self.mark()
+        pressed = time.monotonic()
         self._key(key)
-        # Orca logs a mark once its handler for the key has returned; most of its answer is spoken by
-        # then, the rest (what the moved caret makes it say) follows at once.
+        # Orca logs a mark once its handler for the key has returned. Part of its answer can follow from
+        # the events the move causes (the line at the new caret), and a key pressed before that would
+        # cut it short: wait until Orca has been quiet for a while that grows with how slowly it answers
+        # (a loaded machine), so an answer is never split.
         self.wait_for(lambda since: self.marked(since, "handled " + key.split("+")[-1]), since, timeout, key)
-        return self.wait_quiet(since, quiet=0.5)
+        latency = time.monotonic() - pressed
+        return self.wait_quiet(since, quiet=min(3.0, max(0.5, 3 * latency)))
 
 
 @contextmanager
