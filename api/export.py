@@ -356,6 +356,7 @@ def nginx_http(index: Index, table: LocaleTable, settings: Settings, files: dict
     slash = plain_or_encoded["/"]
     cache = f"public, max-age={settings.max_age}, stale-while-revalidate={settings.stale_while_revalidate}"
     secure = "; Secure" if origin.startswith("https:") else ""
+    compressed = sorted({files[r.key] for r in index.resources if len(r.variants) > 1})
     links = sorted({(rel, value) for r in index.resources for name, value in r.headers if name.lower() == "link"
                     for rel in [files[r.key]]})
     lines = [
@@ -470,6 +471,13 @@ def nginx_http(index: Index, table: LocaleTable, settings: Settings, files: dict
         *(f"    /{rel} {_q(value)};" for rel, value in links),
         '    default "";',
         "}",
+        "# Vary: Accept-Encoding on every file with a .gz or .br beside it (as the app says it), from this",
+        "# list rather than gzip_vary, which would look for the .gz of every answer to a client without gzip.",
+        "map $uri $bothand_vary_encoding {",
+        "    volatile;",
+        *(f"    /{rel} Accept-Encoding;" for rel in compressed),
+        '    default "";',
+        "}",
         "# CORS preflight and 405: what may be asked.",
         'map "$request_method:$status" $bothand_allow {',
         "    ~^OPTIONS: 'GET, HEAD, OPTIONS';",
@@ -507,6 +515,7 @@ def nginx_server() -> str:
         lines.append(f'add_header {_title(name)} "{value}" always;')
     for header in ("Content-Language", "Cache-Control", "Vary", "Set-Cookie", "Allow"):
         lines.append(f"add_header {header} $bothand_{header.lower().replace('-', '_')} always;")
+    lines.append("add_header Vary $bothand_vary_encoding always;")
     lines.append("add_header Link $bothand_link;")
     for raw_name, raw_value in PREFLIGHT_HEADERS:
         header = raw_name.decode()
