@@ -49,7 +49,7 @@ class URLs:
 
     @staticmethod
     def choose_language(loc: Locale, next_path: str) -> str:
-        return f"/choose-language/{loc.tag}?" + urlencode({"next": next_path})
+        return f"/choose-language/{loc.tag}?next=" + quote(next_path, safe="/")
 
     @staticmethod
     def help(loc: Locale, country: str | None = None) -> str:

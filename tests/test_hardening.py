@@ -257,7 +257,7 @@ def test_9_link_headers_carry_only_known_parameters(client: TestClient) -> None:
         assert set(params) <= {"lang", "updated_since", "page", "per_page"}
     unknown = client.get("/api/v1/articles?x=" + "a" * 1000)
     assert unknown.status_code == 400 and unknown.json()["type"] == "urn:bothand:problem:unknown-parameter"
-    assert unknown.json()["accepted"] == ["lang", "page", "per_page", "updated_since"]
+    assert {"lang", "page", "per_page", "updated_since"} <= set(unknown.json()["accepted"])
 
 
 # 10. Markup never reaches JSON text -----------------------------------------------------------------

@@ -46,10 +46,12 @@ def test_an_undocumented_field_fails_the_contract(corpus_client: TestClient, pat
     sneaky = copy.deepcopy(body)
     target = sneaky
     # ...and a field added anywhere, at the top or deep inside, does not.
-    for _ in range(2):
+    for depth in range(2):
         target["undocumented"] = True
-        assert not validator.is_valid(sneaky)
+        assert not validator.is_valid(sneaky), depth
         del target["undocumented"]
+        if depth == 1:
+            break
         nested = next((v for v in target.values() if isinstance(v, dict)), None)
         if nested is None:
             nested = next(v[0] for v in target.values() if isinstance(v, list) and v and isinstance(v[0], dict))
