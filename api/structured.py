@@ -26,6 +26,7 @@ from api import models as m
 from api.locales import Locale, LocaleTable
 from api.urls import URLs
 
+CODING_SYSTEMS = {"icd10cm": "ICD-10-CM", "snomed": "SNOMED-CT", "icd10": "ICD-10"}  # schema.org codingSystem names
 _SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
@@ -78,6 +79,12 @@ def article_meta(article: m.Article, loc: Locale, table: LocaleTable, urls: URLs
     }
     if article.reviewed is not None:
         data["lastReviewed"] = article.reviewed.isoformat()
+    if article.conditions:  # what the article is about, with its codes (conditions.yaml)
+        data["about"] = [{
+            "@type": "MedicalCondition", "name": c.name.text, "url": c.url,
+            "code": [{"@type": "MedicalCode", "codeValue": code.code, "codingSystem": CODING_SYSTEMS[code.system]}
+                     for code in c.codes],
+        } for c in article.conditions]
     original = urls.absolute(urls.article_page(table.source, article.slug))
     if loc.is_source:
         data["workTranslation"] = [{"@id": alt.html} for alt in article.alternates if alt.lang != loc.tag]

@@ -47,6 +47,10 @@ def check_page(client: TestClient, tags: tuple[str, ...], tag: str, slug: str) -
     assert ld.get("lastReviewed") == api["reviewed"]  # absent when the article has no review date
     assert ld["author"]["@type"] == ld["publisher"]["@type"] == "Organization" and ld["publisher"]["name"]
     assert ld["audience"] == {"@type": "MedicalAudience", "audienceType": "Patient"}
+    assert [c["name"] for c in ld.get("about", [])] == [c["name"]["text"] for c in api["conditions"]]
+    for condition, coded in zip(ld.get("about", []), api["conditions"], strict=True):
+        assert condition["@type"] == "MedicalCondition" and condition["url"] == coded["url"]
+        assert [c["codeValue"] for c in condition["code"]] == [c["code"] for c in coded["codes"]]
     assert client.get(ld["license"]).status_code == 200 and 'id="terms"' in client.get(ld["license"]).text
     if tag == "en":
         assert "translationOfWork" not in ld
