@@ -107,7 +107,8 @@ IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "sc
 CONDITION = {
     "name": "condition", "in": "query", "required": False,
     "schema": {"type": "string", "maxLength": 50,
-               "pattern": r"^(icd10cm|icd10):[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$|^snomed:[1-9][0-9]{5,17}$"},
+               "pattern": r"^(icd10cm|icd10):[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$"
+                          r"|^snomed:[1-9][0-9]{5,17}$"},
     "description": "Only articles about this condition: `icd10cm:CODE` (ICD-10-CM; the code or any ancestor is "
                    "coded: F41.1 finds articles coded F41), `snomed:CONCEPT_ID` (SNOMED CT, exact), "
                    "`icd10:CODE` (WHO ICD-10). Malformed (including a SNOMED CT id whose Verhoeff check digit "
