@@ -26,7 +26,7 @@ import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import brotli
 import msgspec
@@ -42,10 +42,14 @@ MIN_COMPRESS = 256  # smaller bodies are not worth a Content-Encoding
 ENCODINGS = ("br", "gzip")  # preference order when a client accepts both
 
 
+# A Literal, so decoding gives one shared string per encoding instead of one per variant.
+Encoding = Literal["identity", "gzip", "br"]
+
+
 # gc=False: a snapshot holds tens of thousands of these and they can never form a reference cycle,
 # so the garbage collector need not track (and repeatedly scan) them.
 class Variant(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    encoding: str  # "identity", "gzip" or "br"
+    encoding: Encoding
     offset: int
     length: int
     etag: str
@@ -91,11 +95,11 @@ def etag_of(body: bytes, suffix: str = "") -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + suffix + '"'
 
 
-def compress(body: bytes, media_type: str, brotli_quality: int = 11) -> dict[str, bytes]:
+def compress(body: bytes, media_type: str, brotli_quality: int = 11) -> dict[Encoding, bytes]:
     """The encodings worth offering for a body (deterministic: no timestamps, fixed levels)."""
     if len(body) < MIN_COMPRESS or not media_type.startswith(COMPRESSIBLE):
         return {}
-    out = {}
+    out: dict[Encoding, bytes] = {}
     br = brotli.compress(body, quality=brotli_quality)
     if len(br) < len(body) * 0.9:
         out["br"] = br
@@ -150,8 +154,9 @@ def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fin
             seen.add(draft.key)
             etag = etag_of(draft.body)
             variants = []
-            for encoding, body in [("identity", draft.body), *compress(draft.body, draft.media_type,
-                                                                          brotli_quality).items()]:
+            parts: list[tuple[Encoding, bytes]] = [("identity", draft.body),
+                                                   *compress(draft.body, draft.media_type, brotli_quality).items()]
+            for encoding, body in parts:
                 pack.write(body)
                 suffix = "" if encoding == "identity" else "-" + ("gz" if encoding == "gzip" else encoding)
                 variants.append(Variant(encoding, offset, len(body), etag[:-1] + suffix + '"'))
@@ -185,7 +190,7 @@ class Summaries(Mapping[str, list[Summary]]):
     def __getitem__(self, tag: str) -> list[Summary]:
         found = self._decoded.get(tag)
         if found is None:
-            found = self._decoded[tag] = _quietly(_SUMMARIES.decode, self._stored[tag])
+            found = self._decoded[tag] = _shared(_quietly(_SUMMARIES.decode, self._stored[tag]))
             del self._stored[tag]
         return found
 
@@ -194,6 +199,19 @@ class Summaries(Mapping[str, list[Summary]]):
 
     def __len__(self) -> int:
         return len(self._tags)
+
+
+def _shared(summaries: list[Summary]) -> list[Summary]:
+    """One object for equal values across a language's summaries (its language list, the conditions
+    an article is about...): each summary otherwise holds its own decoded copy of them."""
+    seen: dict[bytes, object] = {}
+    for summary in summaries:
+        for name in summary.__struct_fields__:
+            value = getattr(summary, name)
+            if isinstance(value, (list, msgspec.Struct)):
+                key = name.encode() + b"\0" + msgspec.msgpack.encode(value)
+                msgspec.structs.force_setattr(summary, name, seen.setdefault(key, value))
+    return summaries
 
 
 def _stored_as(struct: type[msgspec.Struct], name: str, kind: object, struct_name: str) -> type[msgspec.Struct]:
@@ -236,6 +254,13 @@ def read_index(folder: Path) -> Index | None:
         return None
     if stored.format != FORMAT:
         return None
+    shared: dict[str, str] = {}
+    for resource in stored.resources:  # a few dozen media types and languages, each one string object
+        msgspec.structs.force_setattr(resource, "media_type", shared.setdefault(resource.media_type,
+                                                                                resource.media_type))
+        if resource.language is not None:
+            msgspec.structs.force_setattr(resource, "language", shared.setdefault(resource.language,
+                                                                                  resource.language))
     data = {name: getattr(stored.data, name) for name in stored.data.__struct_fields__}
     data["summaries"] = Summaries(data["summaries"])
     return Index(format=stored.format, fingerprint=stored.fingerprint, resources=stored.resources,
