@@ -50,7 +50,7 @@ PAGE = f"/{LANG}/articles/{SLUG}"
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "500"))
 WRK = ["-t1", "-c64", "-d4s", "--latency"]
 WARM_UP = ["-t1", "-c64", "-d1s"]
-ROUNDS = 3  # wrk runs per side and case, alternating app and bare
+ROUNDS = 5  # wrk runs per side and case, alternating app and bare
 UVICORN = ["--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
 TARGET_RATIO = 0.9
 TARGET_START_S = 2.0
@@ -104,10 +104,10 @@ def wrk(url: str, headers: dict[str, str], args: list[str] = WRK) -> Load:
     return parse_wrk(run.stdout)
 
 
-def compare(url: str, bare_url: str, headers: dict[str, str]) -> tuple[Load, Load]:
-    """wrk on `url`, then on `bare_url`, ROUNDS times in turn (after a warm-up of each); for each, the
-    round with the median req/s, with the errors of all rounds. Alternating short rounds keeps both
-    sides under the same background load on a shared machine."""
+def compare(url: str, bare_url: str, headers: dict[str, str]) -> tuple[Load, Load, float]:
+    """wrk on `url`, then on `bare_url`, ROUNDS times in turn (after a warm-up of each). Returns the
+    round with the median req/s of each (errors: all rounds) and the median of the rounds' ratios:
+    each ratio compares two runs made seconds apart, under the same background load."""
     flags = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     for warm in (url, bare_url):
         subprocess.run(["wrk", *WARM_UP, *flags, warm], check=True, capture_output=True)  # noqa: S603, S607
@@ -120,7 +120,8 @@ def compare(url: str, bare_url: str, headers: dict[str, str]) -> tuple[Load, Loa
         median = sorted(loads, key=lambda load: load.rps)[len(loads) // 2]
         medians.append(Load(median.rps, median.p50_ms, median.p99_ms, sum(load.errors for load in loads),
                             sum(load.requests for load in loads)))
-    return medians[0], medians[1]
+    ratios = sorted(a.rps / b.rps for a, b in zip(*runs, strict=True) if b.rps)
+    return medians[0], medians[1], ratios[len(ratios) // 2] if ratios else 0.0
 
 
 # servers ------------------------------------------------------------------------------------------
@@ -243,10 +244,7 @@ class Case:
     status: int
     app: Load | None = None
     bare: Load | None = None
-
-    @property
-    def ratio(self) -> float:
-        return self.app.rps / self.bare.rps if self.app and self.bare and self.bare.rps else 0.0
+    ratio: float = 0.0  # median of the rounds' app/bare ratios
 
 
 def cases(port: int) -> list[Case]:
@@ -465,13 +463,13 @@ def nginx(conf: str, prefix: Path, probe: str) -> Iterator[int]:
         proc.wait(timeout=10)
 
 
-def nginx_row(page: str) -> tuple[Load | None, Load | None, str]:
+def nginx_row(page: str) -> tuple[Load | None, Load | None, float, str]:
     """The exported article page under deploy/nginx-static.conf vs nginx serving one plain file of the
     same bytes (same wrk settings, one nginx worker each). Exports the real corpus's snapshot."""
     if not (ROOT / "api" / "export.py").exists() or not (ROOT / "deploy" / "nginx-static.conf").exists():
-        return None, None, "n/a (no export yet)"
+        return None, None, 0.0, "n/a (no export yet)"
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-        return None, None, "n/a (no nginx: scripts/install-test-deps)"
+        return None, None, 0.0, "n/a (no nginx: scripts/install-test-deps)"
     from api.export import export
     from api.settings import Settings
     from tests.static_server import configured  # the shipped config with folder, port and name replaced
@@ -486,12 +484,13 @@ def nginx_row(page: str) -> tuple[Load | None, Load | None, str]:
     with nginx(static_conf, BENCH_DIR / "nginx-static", page) as port:
         status, _, body = get(port, page, {"Accept-Encoding": "identity"})
         if status != 200:
-            return None, None, f"n/a (nginx answered {status} for {page})"
+            return None, None, 0.0, f"n/a (nginx answered {status} for {page})"
         (plain / "page.html").write_bytes(body)
         with nginx(PLAIN_NGINX.replace("ROOT", str(plain)), BENCH_DIR / "nginx-plain", "/page.html") as plain_port:
             say("wrk: nginx, exported article page vs one plain file")
-            exported, bare = compare(f"http://127.0.0.1:{port}{page}", f"http://127.0.0.1:{plain_port}/page.html", {})
-    return exported, bare, ""
+            exported, bare, ratio = compare(f"http://127.0.0.1:{port}{page}",
+                                            f"http://127.0.0.1:{plain_port}/page.html", {})
+    return exported, bare, ratio, ""
 
 
 # report -----------------------------------------------------------------------------------------
@@ -505,7 +504,8 @@ def machine() -> str:
     return (f"{dt.date.today().isoformat()}, {os.cpu_count()} × {cpu}, load average {load} at the end, "
             f"Python {platform.python_version()}, "
             f"uvicorn {version('uvicorn')} (1 worker, --no-access-log), starlette {version('starlette')}, "
-            f"`wrk {' '.join(WRK)}`, {ROUNDS} rounds per side alternating (median shown) after a 1 s warm-up")
+            f"`wrk {' '.join(WRK)}`, {ROUNDS} rounds per side alternating after a 1 s warm-up; "
+            "median round shown, ratio = median of the rounds' ratios")
 
 
 def fmt_load(load: Load | None) -> list[str]:
@@ -514,7 +514,7 @@ def fmt_load(load: Load | None) -> list[str]:
     return [f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}", str(load.errors)]
 
 
-def report(todo: list[Case], nginx: tuple[Load | None, Load | None, str], variants: str,
+def report(todo: list[Case], nginx: tuple[Load | None, Load | None, float, str], variants: str,
            corpora: list[Corpus]) -> str:
     lines = [f"Machine: {machine()}", "",
              "| case | app req/s | p50 ms | p99 ms | errors | bare req/s | p50 ms | p99 ms | errors | ratio |",
@@ -523,8 +523,9 @@ def report(todo: list[Case], nginx: tuple[Load | None, Load | None, str], varian
         ok = case.ratio >= TARGET_RATIO and case.app is not None and case.app.errors == 0
         lines.append(f"| {case.name} | " + " | ".join(fmt_load(case.app) + fmt_load(case.bare))
                      + f" | {case.ratio:.2f}x{'' if ok else ' (MISS)'} |")
-    app, bare, note = nginx
-    ratio = f"{app.rps / bare.rps:.2f}x" if app and bare and bare.rps else note
+    app, bare, nginx_ratio, note = nginx
+    ok = nginx_ratio >= TARGET_RATIO and app is not None and app.errors == 0
+    ratio = note or f"{nginx_ratio:.2f}x{'' if ok else ' (MISS)'}"
     lines.append(f"| nginx `deploy/nginx-static.conf`: exported `{PAGE}` vs one plain file of the same bytes | "
                  + " | ".join(fmt_load(app) + fmt_load(bare)) + f" | {ratio} |")
     lines += ["", f"Compressed variants of the article page: {variants}.", "",
@@ -570,12 +571,12 @@ def main() -> None:
                             probe="/0")) as bare:
             for i, case in enumerate(todo):  # app then bare, case by case: both see the same machine
                 say(f"wrk: {case.name}")
-                case.app, case.bare = compare(f"http://127.0.0.1:{app.port}{case.path}",
+                case.app, case.bare, case.ratio = compare(f"http://127.0.0.1:{app.port}{case.path}",
                                               f"http://127.0.0.1:{bare.port}/{i}", case.headers)
     try:
         nginx_load = nginx_row(page)
     except Exception as exc:  # noqa: BLE001  # the other rows still count: say why this one is missing
-        nginx_load = None, None, f"n/a ({type(exc).__name__}: {exc})"
+        nginx_load = None, None, 0.0, f"n/a ({type(exc).__name__}: {exc})"
 
     if ARTICLES == 0:  # BENCH_ARTICLES=0: serving rows only
         print(report(todo, nginx_load, variants, [real]))
