@@ -144,11 +144,12 @@ async def embed(request: Request) -> Response:
 # Partners: ?country= on the JSON API and oEmbed ------------------------------------------------------
 
 def api_country(request: Request) -> str | None:
-    """The API's `country` parameter (ISO 3166-1 alpha-2, any case); None when absent or empty."""
-    raw = request.query_params.get("country", "")
-    if not raw:
+    """The API's `country` parameter (ISO 3166-1 alpha-2, any case); None when absent (empty is an error,
+    as the OpenAPI document says)."""
+    raw = request.query_params.get("country")
+    if raw is None:
         return None
-    code = parse_country(raw[:8])
+    code = parse_country(raw[:8]) if raw else None
     if code is None:
         raise Problem(400, "country must be an ISO 3166-1 alpha-2 country code, e.g. CA or MX.",
                       kind="invalid-parameter", parameter="country")
