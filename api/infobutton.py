@@ -107,11 +107,13 @@ def parse_criteria(params: Sequence[tuple[str, str]]) -> tuple[Criterion, ...]:
 def parse(params: Sequence[tuple[str, str]], negotiator: Negotiator, accept_language: str | None) -> Request:
     """A knowledge request from its query parameters (unknown names are refused before this)."""
     criteria = parse_criteria(params)
-    response_type = _one(params, RESPONSE_TYPE) or "text/xml"
+    sent_type = _one(params, RESPONSE_TYPE)
+    response_type = "text/xml" if sent_type is None else sent_type  # sent but empty: refused below
     if response_type not in RESPONSE_TYPES:
         raise Problem(400, f"{RESPONSE_TYPE} must be one of {', '.join(RESPONSE_TYPES)}.",
                       kind="invalid-parameter", parameter=RESPONSE_TYPE, accepted=list(RESPONSE_TYPES))
-    recipient = _one(params, RECIPIENT) or "PAT"
+    sent_recipient = _one(params, RECIPIENT)
+    recipient = "PAT" if sent_recipient is None else sent_recipient  # sent but empty: refused below
     if recipient not in RECIPIENTS:
         raise Problem(400, f"{RECIPIENT} must be PAT (patient) or PROV (provider).", kind="invalid-parameter",
                       parameter=RECIPIENT, accepted=list(RECIPIENTS))
