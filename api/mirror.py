@@ -34,6 +34,7 @@ failure (nothing could be mirrored).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import email.utils
@@ -588,8 +589,16 @@ def mirror(
     langs: Sequence[str] | None = None,
     **options: Any,
 ) -> Result:
-    """The synchronous form of :func:`amirror` (options: concurrency, timeout, retries, backoff, ...)."""
-    return asyncio.run(amirror(base_url, dir, langs, **options))
+    """The synchronous form of :func:`amirror` (options: concurrency, timeout, retries, backoff, ...).
+
+    Callable from code that already runs an event loop (a notebook, a sync framework driven by one):
+    then the mirror runs on its own loop in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(amirror(base_url, dir, langs, **options))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, amirror(base_url, dir, langs, **options)).result()
 
 
 def report(result: Result, verbose: bool = False, out: TextIO | None = None, err: TextIO | None = None) -> None:
