@@ -55,6 +55,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import httpx
 
 from api.contenthash import content_hash
+from api.negotiation import normalize_tag
 
 MANIFEST_FORMAT = 1
 PER_PAGE = 100
@@ -126,19 +127,11 @@ class Result:
 
 
 def canonical_tag(tag: str) -> str:
-    """BCP 47 case conventions: `pt-br` -> `pt-BR`, `zh-hant` -> `zh-Hant`."""
-    if not TAG.match(tag):
+    """BCP 47 case conventions: `pt-br` -> `pt-BR`, `zh-hant` -> `zh-Hant` (the server's own normalizer)."""
+    normalized = normalize_tag(tag) if TAG.match(tag) else None
+    if normalized is None:
         raise UsageError(f"{tag!r} is not a BCP 47 language tag (e.g. es, pt-BR, zh-Hant)")
-    first, *rest = tag.split("-")
-    out = [first.lower()]
-    for part in rest:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
+    return normalized
 
 
 def _now() -> str:
