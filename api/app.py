@@ -18,12 +18,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
-from api.build import build, error_key, fingerprint
 from api.errors import Problem, Redirect, as_problem, is_api, problem_response
+from api.freshness import load_snapshot
 from api.http import HTTPSemantics, security_headers
+from api.resources import error_key
 from api.serve import Site, SnapshotResponder
 from api.settings import Settings
-from api.snapshot import read_index
 from api.views import api as api_views
 from api.views import helpnow, pages, partner
 from api.views.common import from_snapshot, reader_locale, site
@@ -34,14 +34,7 @@ log = logging.getLogger(__name__)
 
 def load_site(settings: Settings) -> Site:
     """The built snapshot for these settings; built now if missing or out of date."""
-    index = read_index(settings.build_dir)
-    if index is None or index.fingerprint != fingerprint(settings):
-        log.warning("building the site snapshot in %s (sources changed)", settings.build_dir)
-        build(settings)
-        index = read_index(settings.build_dir)
-        if index is None:  # pragma: no cover - build() just wrote it
-            raise RuntimeError(f"no snapshot in {settings.build_dir}")
-    return Site(settings, index, settings.build_dir)
+    return Site(settings, load_snapshot(settings), settings.build_dir)
 
 
 def _url_language(request: Request) -> str | None:

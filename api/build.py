@@ -1,6 +1,6 @@
 """The build: sources -> translated blocks -> typed models -> rendered bytes -> snapshot.
 
-``bothand build`` (and :func:`load_or_build` at start-up when the sources changed) does all
+``bothand build`` (and :func:`api.freshness.load_snapshot` at start-up when the sources changed) does all
 the expensive work once: it parses the Markdown, reads and validates every catalog, builds
 the typed models, renders every page × locale with Jinja, encodes every API resource, and
 compresses each body. The server then only answers with ready bytes (api.serve).
@@ -9,7 +9,6 @@ compresses each body. The server then only answers with ready bytes (api.serve).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import mimetypes
 import time
@@ -22,7 +21,7 @@ from xml.etree import ElementTree as ET
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from api import ledger, snapshot
 from api import models as m
@@ -33,11 +32,23 @@ from api.content import Article, load_articles
 from api.contenthash import content_hash
 from api.crisis import contact_labels, crisis_block, load_crisis
 from api.errors import problem_type
+from api.freshness import STAMP, fingerprint, stat_stamp
 from api.helpnow import HelpNow
 from api.locales import Locale, LocaleTable, load_table
 from api.notices import translation_notice
 from api.openapi import document
-from api.settings import ROOT, Settings
+from api.resources import (
+    API_PER_PAGE,
+    ERRORS,
+    JSON,
+    SITE_NAME,
+    embed_code,
+    error_key,
+    list_key,
+    list_links,
+    oembed,
+)
+from api.settings import Settings
 from api.structured import article_meta
 from api.templating import format_message, gettext_callables, locale_filters, make_environment, native_digits
 from api.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
@@ -45,93 +56,17 @@ from api.urls import URLs
 
 log = logging.getLogger(__name__)
 
-SITE_NAME = "Bothand"
 LICENSE = (
     "All rights reserved by the author. Partners may show articles unchanged, with the attribution "
     "text, a link to the original, the translation notice and the crisis resources."
 )
-API_PER_PAGE = 20
 HOME_PER_PAGE = 20
-EMBED_HEIGHT = 800
-EMBED_WIDTH = 600
 HTML = "text/html; charset=utf-8"
-JSON = "application/json"
 ATOM_TYPE = "application/atom+xml"
 XML = "application/xml"
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-# Reader error pages, prebuilt in every language: (status, kind) -> the key's last part.
-ERRORS = [(404, "not-found"), (404, "unknown-language"), (400, "bad-request"), (405, "method-not-allowed"),
-          (500, "server-error")]
-
-
-def error_key(tag: str, status: int, kind: str) -> str:
-    """Keys that start with `!` are never a URL: the server picks them for its error answers."""
-    return f"!error/{tag}/{status}/{kind}"
-
-
-def list_key(urls: URLs, tag: str, page: int | None = None, per_page: int = API_PER_PAGE,
-             updated_since: str | None = None, condition: str | None = None) -> str:
-    """The canonical URL of an article-list page: what Link headers point to."""
-    params: dict[str, str | int] = {"lang": tag}
-    if updated_since:
-        params["updated_since"] = updated_since
-    if condition:
-        params["condition"] = condition
-    if page is not None:
-        params.update(page=page, per_page=per_page)
-    return urls.api_articles(params)
-
-
-def list_links(urls: URLs, tag: str, page: int, per_page: int, total: int, updated_since: str | None,
-               condition: str | None = None) -> str:
-    last = max(1, -(-total // per_page))
-    rels = {"first": 1, "last": last, **({"prev": page - 1} if 1 < page <= last + 1 else {}),
-            **({"next": page + 1} if page < last else {})}
-    return ", ".join(f'<{urls.absolute(list_key(urls, tag, p, per_page, updated_since, condition))}>; rel="{rel}"'
-                     for rel, p in rels.items())
-
-
-def embed_code(urls: URLs, loc: Locale, slug: str, title: str, height: int = EMBED_HEIGHT,
-               width: str = "100%") -> str:
-    """The copy-paste HTML a partner puts in a page (shown on the developer page, returned by oEmbed)."""
-    src = urls.absolute(urls.embed(loc, slug))
-    return (
-        f'<iframe src="{escape(src)}" title="{escape(title)}" lang="{loc.tag}" width="{escape(width)}" '
-        f'height="{height}" style="border:0" loading="lazy" referrerpolicy="no-referrer"></iframe>\n'
-        f'<script src="{escape(urls.absolute(urls.static("embed-parent.js")))}" async></script>'
-    )
-
-
-def oembed(urls: URLs, loc: Locale, summary: m.Summary, max_age: int, maxwidth: int | None = None,
-           maxheight: int | None = None) -> m.OEmbed:
-    """oEmbed `rich`. A consumer's maxwidth/maxheight are upper bounds (oEmbed 2.2.1): the iframe's width and
-    height attributes never exceed them. Without maxwidth the iframe fills its column (`width="100%"`)."""
-    width = EMBED_WIDTH if maxwidth is None else min(maxwidth, EMBED_WIDTH)
-    height = EMBED_HEIGHT if maxheight is None else min(maxheight, EMBED_HEIGHT)
-    html = embed_code(urls, loc, summary.slug, summary.title.text, height, "100%" if maxwidth is None else str(width))
-    return m.OEmbed(
-        version="1.0", type="rich", title=summary.title.text, provider_name=SITE_NAME,
-        provider_url=urls.origin + "/", html=html, width=width, height=height, cache_age=max_age,
-    )
-
-
-def fingerprint(settings: Settings) -> str:
-    """Changes whenever anything the build reads changes: sources, catalogs, templates, code, settings."""
-    digest = hashlib.sha256()
-    digest.update(repr((snapshot.FORMAT, settings.base_url, settings.contact_email, settings.max_age,
-                        settings.stale_while_revalidate, settings.brotli_quality)).encode())
-    roots = [settings.content_dir, settings.locales_dir, settings.templates_dir, settings.static_dir,
-             settings.crisis_file, settings.conditions_file, ROOT / "api"]
-    for root in roots:
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in files:
-            if "__pycache__" in path.parts:
-                continue
-            digest.update(str(path.relative_to(root) if root.is_dir() else path.name).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass
@@ -457,11 +392,14 @@ def build(settings: Settings, folder: Path | None = None) -> Path:
     """Build the snapshot into `folder` (default: the settings' build folder); returns it."""
     folder = folder or settings.build_dir
     started = time.perf_counter()
+    stamp = stat_stamp(settings)  # before reading anything: a file changed during the build makes it stale
     builder = Builder(settings)
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
     quality = settings.brotli_quality or (11 if len(builder.sources) * len(builder.table) <= 200 else 5)
-    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprint(settings), quality)
+    fingerprinted = fingerprint(settings)
+    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, quality)
+    (folder / STAMP).write_text(f"{stamp} {fingerprinted}")
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

@@ -48,13 +48,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from babel.core import get_global
 
 from api import models as m
-from api.build import API_PER_PAGE, build, fingerprint
 from api.errors import problem_type
+from api.freshness import load_snapshot
 from api.http import CORS_HEADERS, CSP, PREFLIGHT_HEADERS, security_headers
 from api.locales import LocaleTable
 from api.negotiation import Negotiator
+from api.resources import API_PER_PAGE
 from api.settings import Settings
-from api.snapshot import PACK, Index, Resource, read_index
+from api.snapshot import PACK, Index, Resource
 
 META = "_bothand"  # manifest and nginx snippets (never served)
 ERRORS = "_errors"  # error pages and problem answers (served only as errors)
@@ -151,17 +152,6 @@ def _checked(rel: str, key: str) -> str:
 def mtime_of(body: bytes) -> int:
     """A file's modification time: a function of its content (see the module docstring)."""
     return EPOCH + int.from_bytes(hashlib.sha256(body).digest()[:8], "big") % SPREAD
-
-
-def load_snapshot(settings: Settings) -> Index:
-    """The snapshot for these settings, built first if missing or stale (as api.app.load_site does)."""
-    index = read_index(settings.build_dir)
-    if index is None or index.fingerprint != fingerprint(settings):
-        build(settings)
-        index = read_index(settings.build_dir)
-        if index is None:  # pragma: no cover - build() just wrote it
-            raise ExportError(f"no snapshot in {settings.build_dir}")
-    return index
 
 
 def export(settings: Settings, out_dir: Path) -> ExportResult:

@@ -28,6 +28,7 @@ from api import models as m
 from api import snapshot
 from api.crisis import countries_with_lines, country_options, crisis_block
 from api.locales import Locale
+from api.resources import SITE_NAME
 from api.urls import URLs
 
 if TYPE_CHECKING:
@@ -82,8 +83,6 @@ class HelpNow:
 
     def drafts(self, page: Page) -> Iterator[snapshot.Draft]:
         """Help pages and country embeds of one locale."""
-        from api.build import SITE_NAME  # api.build imports this module
-
         b = self.builder
         loc = page.loc
         blocks = self.locale_blocks(page)

@@ -392,12 +392,13 @@ def synthetic_tree(n: int) -> Path:
 
 BUILD_SCRIPT = """
 import json, sys, time
-from api.build import build, fingerprint
+from api.build import build
+from api.freshness import is_current
 from api.settings import Settings
 from api.snapshot import read_index
 settings = Settings()
 index = read_index(settings.build_dir)
-reused = index is not None and index.fingerprint == fingerprint(settings)
+reused = index is not None and is_current(settings, index, settings.build_dir)
 t0, c0 = time.perf_counter(), time.process_time()
 if not reused:
     build(settings)

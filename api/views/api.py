@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api import models as m
-from api.build import API_PER_PAGE, JSON, list_links
 from api.conditions import Code, Criterion, match_score, parse_condition
 from api.errors import Problem, unknown_article, unknown_language
 from api.infobutton import codes_of
 from api.locales import Locale
 from api.negotiation import normalize_tag
+from api.resources import API_PER_PAGE, JSON, list_links
 from api.views.common import check_params, from_snapshot, site
 from api.views.helpnow import api_country, crisis_for
 

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api import infobutton
 from api import models as m
-from api.build import error_key
+from api.resources import error_key
 from api.views.common import check_params, from_snapshot, site
 
 ATOM_MEDIA = "text/xml; charset=utf-8"  # what knowledgeResponseType=text/xml asks for; the body is Atom

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api import models as m
-from api.build import oembed as oembed_model
 from api.errors import Problem
+from api.resources import oembed as oembed_model
 from api.views.api import json_response
 from api.views.common import check_params, site
 from api.views.helpnow import api_country, with_country
