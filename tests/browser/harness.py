@@ -114,6 +114,29 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
         shutil.rmtree(build, ignore_errors=True)
 
 
+PORTAL_PAGE = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Clinic portal</title></head>"
+               "<body><main><h1>Patient resources</h1>{body}</main></body></html>")
+
+
+@contextmanager
+def partner_portal(folder: Path, body: str = "") -> Iterator[str]:
+    """A clinic's page on another origin (`localhost`, not 127.0.0.1), served by a plain static file
+    server from `folder`, with `body` inside its main; yields the page's URL."""
+    (folder / "portal.html").write_text(PORTAL_PAGE.format(body=body), encoding="utf-8")
+    port = _free_port()
+    partner = subprocess.Popen(  # noqa: S603  # a static file server standing in for a clinic's site
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://localhost:{port}/portal.html"
+        wait_until_up(url)
+        yield url
+    finally:
+        partner.terminate()
+        partner.wait(timeout=10)
+
+
 def run_axe(page: Any) -> list[dict[str, Any]]:
     """axe-core violations on the page as it is now (the context must bypass CSP to inject axe)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -25,9 +25,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.browser.harness import CHROMIUM, LAUNCH_ARGS
+
 HERE = Path(__file__).parent
 PREFS = HERE / "orca-prefs"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
 AT_SPI_BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 TOOLS = {  # program -> Debian package that provides it (scripts/install-test-deps installs them)
     "Xvfb": "xvfb",
@@ -39,14 +41,8 @@ TOOLS = {  # program -> Debian package that provides it (scripts/install-test-de
     CHROMIUM: "chromium",
 }
 CHROMIUM_ARGS = [
-    "--no-sandbox",  # we run as root in CI containers
+    *LAUNCH_ARGS,  # the browser suite's: no sandbox (root), no network, no GPU, no first-run
     "--force-renderer-accessibility",  # expose the page to AT-SPI from the start
-    "--disable-background-networking",  # the machine has no internet: keep Chromium from trying
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
     "--no-default-browser-check",
     "--disable-features=Translate,TranslateUI,MediaRouter,OptimizationHints",  # no "Translate this page?" bubble
     "--disable-translate",
