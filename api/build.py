@@ -50,7 +50,14 @@ from api.resources import (
 )
 from api.settings import Settings
 from api.structured import article_meta
-from api.templating import format_message, gettext_callables, locale_filters, make_environment, native_digits
+from api.templating import (
+    format_message,
+    gettext_callables,
+    locale_filters,
+    make_environment,
+    mark_english,
+    native_digits,
+)
 from api.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
 from api.urls import URLs
 
@@ -198,9 +205,10 @@ class Builder:
             "canonical": u.absolute(u.page(loc, path)) if path is not None else None,
             "alternates": alternates, "json_href": None,
             "current_path": u.page(loc, path) if path is not None else None,
-            **gettext_callables(page.cats.ui), **locale_filters(loc), **context,
+            **gettext_callables(page.cats.ui, english=loc.tag == self.table.source.tag), **locale_filters(loc),
+            **context,
         }
-        return self.env.get_template(template).render(ctx).encode("utf-8")
+        return mark_english(self.env.get_template(template).render(ctx)).encode("utf-8")
 
     def drafts(self) -> Iterator[snapshot.Draft]:
         Draft = snapshot.Draft
