@@ -32,7 +32,7 @@ from api.content import Article, load_articles
 from api.contenthash import content_hash
 from api.crisis import contact_labels, crisis_block, load_crisis
 from api.errors import problem_type
-from api.freshness import STAMP, fingerprint, stat_stamp
+from api.freshness import fingerprint, remember, stat_stamp
 from api.helpnow import HelpNow
 from api.locales import Locale, LocaleTable, load_table
 from api.notices import translation_notice
@@ -407,7 +407,7 @@ def build(settings: Settings, folder: Path | None = None) -> Path:
     quality = settings.brotli_quality or (11 if len(builder.sources) * len(builder.table) <= 200 else 5)
     fingerprinted = fingerprint(settings)
     snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, quality)
-    (folder / STAMP).write_text(f"{stamp} {fingerprinted}")
+    remember(folder, stamp, fingerprinted)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

@@ -61,13 +61,22 @@ def is_current(settings: Settings, index: snapshot.Index, folder: Path) -> bool:
     stamp = stat_stamp(settings)
     stamp_file = folder / STAMP
     with contextlib.suppress(OSError):
-        if stamp_file.read_text() == f"{stamp} {index.fingerprint}":
+        if stamp_file.read_text() == _stamp_line(stamp, index.fingerprint):
             return True
     if index.fingerprint != fingerprint(settings):
         return False
     with contextlib.suppress(OSError):  # same contents, new times: remember them, so the next start skips hashing
-        stamp_file.write_text(f"{stamp} {index.fingerprint}")
+        remember(folder, stamp, index.fingerprint)
     return True
+
+
+def _stamp_line(stamp: str, fingerprinted: str) -> str:
+    return f"{stamp} {fingerprinted}"
+
+
+def remember(folder: Path, stamp: str, fingerprinted: str) -> None:
+    """Leave beside the snapshot in `folder` the stamp of the inputs whose contents gave `fingerprinted`."""
+    (folder / STAMP).write_text(_stamp_line(stamp, fingerprinted))
 
 
 def load_snapshot(settings: Settings) -> snapshot.Index:
