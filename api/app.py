@@ -9,6 +9,7 @@ it only handles what needs a decision: negotiation, filters, paging, oEmbed, red
 from __future__ import annotations
 
 import logging
+import re
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import Problem, Redirect, as_problem, is_api, problem_response
 from api.freshness import load_snapshot
@@ -39,7 +40,8 @@ def load_site(settings: Settings) -> Site:
 
 def _url_language(request: Request) -> str | None:
     """The language a URL names: `/es/...` and `/embed/es/...`."""
-    parts = request.url.path.strip("/").split("/")
+    # scope["path"], not request.url.path: urlsplit drops tabs and newlines, `/es%09` is not `/es`.
+    parts = request.scope["path"].strip("/").split("/")
     first = parts[1] if parts[0] == "embed" and len(parts) > 1 else parts[0]
     loc = site(request).table.by_tag(first)
     return loc.tag if loc is not None and loc.tag == first else None
@@ -107,6 +109,26 @@ def _known_dynamic(request: Request, path: str) -> bool:
                                                 infobutton_view)
 
 
+# A control character or a backslash has no place in any of our paths: CR/LF could split a response
+# wherever a path reaches a header, and browsers read `/\\x` in a Location as `//x`, another host.
+UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+class RefuseUnsafePaths:
+    """Answers 400 (a problem, or the reader's 400 page) for such a path, before any route sees it."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and UNSAFE_PATH.search(scope["path"]):
+            problem = Problem(400, "No URL of this site has a control character or a backslash in its path.")
+            response = await handle_error(Request(scope, receive), problem)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 async def handle_redirect(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Redirect)  # noqa: S101  # registered for Redirect only
     return RedirectResponse(exc.location, status_code=301)
@@ -159,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Any Host but ours is refused (400): links never come from Host, and caches keyed without
         # it cannot be poisoned through it.
         Middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False),
+        Middleware(RefuseUnsafePaths),
     ]
     app = Starlette(
         routes=table,

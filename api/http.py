@@ -122,6 +122,10 @@ class HTTPSemantics:
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b""})
                 return
+        elif status == 301:
+            # A canonical-spelling redirect (`/es` -> `/es/`) never changes between deploys' content:
+            # cache it like the page it names (a 301 without Cache-Control is cached heuristically).
+            headers.setdefault("Cache-Control", self.cache_control)
         elif status in (404, 410) and method in ("GET", "HEAD"):
             headers.setdefault("Cache-Control", "public, max-age=60")
         if method == "HEAD":

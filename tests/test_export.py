@@ -4,11 +4,14 @@ export served by nginx with deploy/nginx-static.conf answers as the app does."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
+import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 from xml.etree import ElementTree
 
 import brotli
@@ -365,6 +368,84 @@ def test_methods_preflight_and_private_files(static: Static) -> None:
                  f"/es/articles/{SLUG}.html", f"/es/articles/{SLUG}.html.gz", "/es/index.html"):
         assert static.get(path).status_code == 404, path
     assert static.get("/es").headers["location"] == "/es/"
+
+
+# Hostile paths (issue 21): nothing in a path may reach a header, split a response or leave the site ---
+def raw_get(url: str, target: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """GET `target` exactly as written (no client normalizes it): status, header lines, body."""
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = [(name.strip().lower(), value.strip()) for name, _, value in (line.partition(":") for line in lines)]
+    return int(status_line.split()[1]), headers, body
+
+
+HOSTILE_PATHS = [
+    "/%0d%0aSet-Cookie:%20country=US;Max-Age=99999999;x=",  # a year of the US lines for a reader elsewhere
+    "/%0d%0aX:1%0d%0a%0d%0a<svg%20onload=alert(1)>",  # response splitting: the CSP pushed into the body
+    "/%0aSet-Cookie:%20lang=ar/help?country=CA",  # through the help-now redirect
+    "/es/%0aSet-Cookie:%20lang=ar/help",
+    "/%5Cevil%E3%80%82com",  # Location: /\evil。com/ is //evil.com to a browser
+    "/%5C2130706433",  # the same with a decimal IP
+    "/\\evil.example",  # a raw backslash
+    "/es%09",
+    "/embed/es/%5Cevil",
+    "/api/v1/articles/%0aX:1",
+]
+
+
+def _names(headers: list[tuple[str, str]]) -> set[str]:
+    return {name for name, _ in headers}
+
+
+@pytest.mark.parametrize("target", HOSTILE_PATHS)
+def test_a_hostile_path_is_refused_by_nginx_and_the_app(static: Static, target: str) -> None:
+    status, headers, body = raw_get(static.url, target)
+    assert status == 400, target
+    assert not {"set-cookie", "location", "x"} & _names(headers), headers
+    assert [value for name, value in headers if name == "content-security-policy"], headers
+    assert b"onload=alert" not in body and b"frame-ancestors" not in body  # nothing pushed into the body
+    problem = target.startswith("/api/")
+    assert dict(headers)["content-type"] == ("application/problem+json" if problem else HTML)
+    if problem:
+        assert json.loads(body)["type"] == "urn:bothand:problem:bad-request"
+    # The app, asked the same: the same refusal.
+    theirs = static.app.get(target, headers={"Accept-Encoding": "identity"}, follow_redirects=False)
+    assert theirs.status_code == 400 and "set-cookie" not in theirs.headers and "location" not in theirs.headers
+    assert theirs.headers["content-type"] == dict(headers)["content-type"]
+    if not problem:
+        assert theirs.content == body  # the reader's 400 page, in the reader's language
+        assert theirs.headers["cache-control"] == dict(headers)["cache-control"]
+
+
+@pytest.mark.parametrize("target", [
+    "/%E3%80%82evil.example", "/evil%E3%80%82com", "//evil.example", "/%2F%2Fevil.example", "/%2F%5Cevil",
+    "/es/help/..%2F..%2F%2Fevil.example", "/choose-language/es?next=%2F%5Cevil.example",
+    "/choose-language/es?next=/%0d%0aX:1", "/choose-country/CA?next=//evil.example", "/ES", "/es",
+])
+def test_every_redirect_stays_on_the_site(static: Static, target: str) -> None:
+    for status, headers in (raw_get(static.url, target)[:2],
+                            (lambda r: (r.status_code, list(r.headers.items())))(
+                                static.app.get(target, follow_redirects=False))):
+        location = dict(headers).get("location")
+        if location is not None:
+            assert 300 <= status < 400
+            assert location.startswith("/") and location[1:2] not in ("/", "\\"), location
+            assert not re.search(r"[\x00-\x20\x7f\\]", location), location
+            assert "cache-control" in dict(headers), (target, headers)  # never a redirect a CDN keeps by guess
+        assert not {"x"} & {name for name, _ in headers}
+
+
+def test_a_plain_one_segment_path_still_gains_its_slash(static: Static) -> None:
+    mine, theirs = static.both("/es")
+    assert mine.status_code == theirs.status_code == 301
+    assert mine.headers["location"] == theirs.headers["location"] == "/es/"
+    assert mine.headers["cache-control"] == theirs.headers["cache-control"]
 
 
 # The partner contract, against the app and against the export behind nginx --------------------------

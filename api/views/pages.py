@@ -47,8 +47,15 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
+# The one-segment names `/x` -> `/x/` redirects: the same characters deploy/nginx-static.conf redirects.
+PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-]+")
+
+
 def lang_slash(request: Request) -> Response:
-    return RedirectResponse(f"/{request.path_params['lang']}/", status_code=301)
+    segment = request.path_params["lang"]
+    if not PLAIN_SEGMENT.fullmatch(segment):
+        raise HTTPException(404)
+    return RedirectResponse(f"/{segment}/", status_code=301)
 
 
 async def reader(request: Request) -> Response:
