@@ -30,13 +30,13 @@ serve: install
 
 # The snapshot the app serves (the app also builds it at start-up when it is missing or stale).
 build: install
-	$(PY) -m api.cli build
+	$(PY) -m api.tools.cli build
 
 # The whole site and API as static files for nginx (deploy/nginx-static.conf), an object store or a CDN.
 # Absolute links name BOTHAND_BASE_URL: `BOTHAND_BASE_URL=https://bothand.example make export`.
 EXPORT_DIR ?= build/export
 export: install
-	$(PY) -m api.cli export $(EXPORT_DIR)
+	$(PY) -m api.tools.cli export $(EXPORT_DIR)
 
 # System tools the browser and catalog tests need: chromium, Java (Nu HTML Checker), gettext (msgfmt),
 # and the npm packages axe-core and vnu-jar. Installs only what is missing.
@@ -49,23 +49,23 @@ lint: install-test
 
 # Catalog hygiene, termbase terms (--strict: a skipped term fails) and translate-toolkit's pofilter checks.
 check: install-test
-	$(PY) -m api.cli check --strict
-	$(PY) -m api.qa
-	$(PY) -m api.cli stamp --check
+	$(PY) -m api.tools.cli check --strict
+	$(PY) -m api.tools.qa
+	$(PY) -m api.tools.cli stamp --check
 
 # Date every translation whose text changed since the last stamp (locales/updated.json: the
 # localized `updated` of the API, feeds, sitemap and JSON-LD). Run after translating; commit the file.
 stamp: install
-	$(PY) -m api.cli stamp
+	$(PY) -m api.tools.cli stamp
 
 status: install
-	$(PY) -m api.cli status
+	$(PY) -m api.tools.cli status
 
 extract: install
-	$(PY) -m api.cli extract
+	$(PY) -m api.tools.cli extract
 
 update: install
-	$(PY) -m api.cli update
+	$(PY) -m api.tools.cli update
 
 test: install-test test-deps lint check
 	$(VENV)/bin/pytest

@@ -332,7 +332,7 @@ def request_all(port: int, keys: list[str]) -> tuple[int, float]:
 
 def snapshot_keys(folder: Path) -> tuple[list[str], list[str]]:
     """Every URL the snapshot answers (error pages are not URLs), and its language tags."""
-    from api.snapshot import read_index
+    from api.core.snapshot import read_index
 
     index = read_index(folder)
     if index is None:
@@ -392,10 +392,10 @@ def synthetic_tree(n: int) -> Path:
 
 BUILD_SCRIPT = """
 import json, sys, time
-from api.build import build
-from api.freshness import is_current
-from api.settings import Settings
-from api.snapshot import read_index
+from api.build.builder import build
+from api.build.freshness import is_current
+from api.core.settings import Settings
+from api.core.snapshot import read_index
 settings = Settings()
 index = read_index(settings.build_dir)
 reused = index is not None and is_current(settings, index, settings.build_dir)
@@ -471,8 +471,8 @@ def nginx_row(page: str) -> tuple[Load | None, Load | None, float, str]:
         return None, None, 0.0, "n/a (no export yet)"
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         return None, None, 0.0, "n/a (no nginx: scripts/install-test-deps)"
-    from api.export import export
-    from api.settings import Settings
+    from api.core.settings import Settings
+    from api.export.writer import export
     from tests.static_server import configured  # the shipped config with folder, port and name replaced
 
     say("exporting the real corpus for nginx")
@@ -553,8 +553,8 @@ def main() -> None:
     env = {"BOTHAND_BASE_URL": f"http://127.0.0.1:{port}", "BOTHAND_BUILD_DIR": str(real_dir)}
     os.environ.update(env)  # Settings() here and in the server see the same configuration
     sys.path.insert(0, str(ROOT))  # this checkout's api/, as the servers (cwd ROOT) import it
-    from api.build import build
-    from api.settings import Settings
+    from api.build.builder import build
+    from api.core.settings import Settings
 
     say("building the real corpus")
     t0, c0 = time.perf_counter(), time.process_time()

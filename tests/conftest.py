@@ -12,11 +12,14 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ROOT, Settings
+from api.core.locales import load_table
+from api.core.settings import ROOT, Settings
 from tests.corpus import Corpus, make_corpus
 
 SLUG = "medication-and-therapy"
 BASE = "http://testserver"  # Starlette's TestClient sends `Host: testserver`
+LOCALES = load_table(ROOT / "locales").all  # the real corpus's locales (its tests only)
+BY_TAG = {loc.tag: loc for loc in LOCALES}
 FAST_BROTLI = 4  # tests build many snapshots: a fast brotli level (the bytes still round-trip)
 
 
@@ -43,7 +46,7 @@ def project_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_client(project_copy: Path) -> Callable[[], TestClient]:
     def make() -> TestClient:
-        logging.getLogger("api.catalogs").setLevel(logging.ERROR)
+        logging.getLogger("api.sources.catalogs").setLevel(logging.ERROR)
         settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales", base_url=BASE,
                             build_folder=project_copy / "build", brotli_quality=FAST_BROTLI)
         return TestClient(create_app(settings))
@@ -80,7 +83,7 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="session")
 def corpus_app(corpus: Corpus) -> Starlette:
-    logging.getLogger("api.app").setLevel(logging.ERROR)
+    logging.getLogger("api.web.app").setLevel(logging.ERROR)
     return create_app(corpus.settings())
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from api.content import load_articles
-from api.settings import ROOT, Settings
+from api.core.settings import ROOT, Settings
+from api.sources.content import load_articles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 BASE_TAGS = ("es", "fa", "ht", "zh-Hant")

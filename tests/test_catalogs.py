@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from api.catalogs import Catalogs
-from api.content import load_articles
-from api.locales import LOCALES
-from tests.conftest import SLUG, po_path, replace_msgstr
+from api.sources.catalogs import Catalogs
+from api.sources.content import load_articles
+from tests.conftest import LOCALES, SLUG, po_path, replace_msgstr
 from tests.htmltext import find
 
 FIRST_ITEM = "Stabilize brain chemistry"
@@ -23,7 +22,7 @@ def _item(html: str) -> dict[str, str]:
 
 
 def test_complete_catalogs(project_copy: Path) -> None:
-    catalogs = Catalogs(project_copy / "locales", load_articles(project_copy / "content"))
+    catalogs = Catalogs(project_copy / "locales", load_articles(project_copy / "content"), LOCALES)
     for loc in LOCALES:
         stats = catalogs[loc.tag].article_stats[SLUG]
         assert stats.percent == 100, (loc.tag, stats)

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.settings import ROOT
+from api.core.settings import ROOT
 from tests.browser.harness import _free_port, live_server, wait_until_up
 
 SLUG = "medication-and-therapy"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from api.checks import check_catalog
-from api.locales import BY_TAG
-from tests.conftest import po_path, replace_msgstr
+from api.tools.checks import check_catalog
+from tests.conftest import BY_TAG, po_path, replace_msgstr
 
 
 def _problems(path: Path, tag: str, domain: str) -> list[str]:

@@ -25,7 +25,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ROOT
+from api.core.settings import ROOT
 from tests.conftest import SLUG as REAL_SLUG
 from tests.corpus import SLUG as FIXTURE_SLUG
 from tests.corpus import UNKNOWN, Corpus, make_corpus
@@ -43,7 +43,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 @pytest.fixture(scope="module")
 def http(corpus: Corpus) -> Iterator[TestClient]:
-    logging.getLogger("api.app").setLevel(logging.ERROR)
+    logging.getLogger("api.web.app").setLevel(logging.ERROR)
     with TestClient(create_app(corpus.settings())) as client:
         yield client
 

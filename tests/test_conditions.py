@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
-from api.checks import condition_problems
-from api.conditions import (
+from api.core.settings import ROOT, Settings
+from api.sources.conditions import (
     ICD10,
     ICD10CM,
     SNOMED,
@@ -23,9 +23,9 @@ from api.conditions import (
     read_conditions,
     verhoeff_valid,
 )
-from api.content import ContentError, parse_article
-from api.extract_conditions import extract_conditions
-from api.settings import ROOT, Settings
+from api.sources.content import ContentError, parse_article
+from api.tools.checks import condition_problems
+from api.tools.extract_conditions import extract_conditions
 
 ARTICLE = ROOT / "content" / "medication-and-therapy.md"
 
@@ -140,7 +140,7 @@ def test_bothand_check_fails_on_an_unknown_condition_id(project_copy: Path, monk
     article = project_copy / "content" / "medication-and-therapy.md"
     article.write_text(article.read_text("utf-8").replace("conditions: [depression,", "conditions: [depresion,"),
                        "utf-8")
-    from api import checks
+    from api.tools import checks
 
     settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales")
     problems = [str(p) for p in checks.check_all(settings, stale=False)]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from api.content import ContentError, Faq, Heading, ListBlock, Quote, Table, load_articles, parse_article
-from api.settings import ROOT
+from api.core.settings import ROOT
+from api.sources.content import ContentError, Faq, Heading, ListBlock, Quote, Table, load_articles, parse_article
 from tests.conftest import SLUG
 from tests.htmltext import find, reading_text, words
 
@@ -81,6 +81,9 @@ def test_front_matter() -> None:
          "one paragraph"),
         ("---\nslug: x\npublished: 2026-01-01\nupdated: 2026-01-01\nsummary: s\n---\n# T\n\n    code\n",
          "unsupported"),
+        # A slug is every URL's last segment and a file name in exports and mirrors: plain characters only.
+        ("---\npublished: 2026-01-01\nslug: Mood/../x y\nupdated: 2026-01-01\nsummary: s\n---\n# T\n\ntext\n",
+         "slug 'Mood/../x y': use lower-case letters, digits and hyphens"),
     ],
 )
 def test_bad_source_names_file_and_line(tmp_path: Path, source: str, error: str) -> None:

@@ -16,10 +16,10 @@ from babel.lists import format_list
 from babel.messages.pofile import read_po
 from starlette.testclient import TestClient
 
-from api.checks import check_all, crisis_warnings
-from api.crisis import country_codes, load_crisis, read_crisis, select
-from api.locales import LOCALES
-from api.settings import ROOT, Settings
+from api.core.settings import ROOT, Settings
+from api.sources.crisis import country_codes, load_crisis, read_crisis, select
+from api.tools.checks import check_all, crisis_warnings
+from tests.conftest import LOCALES
 from tests.htmltext import Element, find, parse
 
 SLUG = "medication-and-therapy"

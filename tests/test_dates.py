@@ -12,9 +12,10 @@ from xml.etree import ElementTree as ET
 import pytest
 from starlette.testclient import TestClient
 
-from api import ledger
 from api.app import create_app
-from api.cli import main
+from api.build.dates import stamp_site
+from api.sources import ledger
+from api.tools.cli import main
 from tests.conftest import po_path, replace_msgstr
 from tests.corpus import Corpus, make_corpus
 
@@ -27,7 +28,7 @@ EDITED = dt.date(2027, 3, 9)  # the day the Spanish translator changed one sente
 
 
 def client_for(corpus: Corpus, name: str) -> TestClient:
-    logging.getLogger("api.app").setLevel(logging.ERROR)
+    logging.getLogger("api.web.app").setLevel(logging.ERROR)
     return TestClient(create_app(corpus.settings(build_folder=corpus.root / name)))
 
 
@@ -56,7 +57,7 @@ def edit_spanish(corpus: Corpus) -> None:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
     corpus = make_corpus(tmp_path)
-    changes = ledger.stamp_site(corpus.settings(), STAMPED)
+    changes = stamp_site(corpus.settings(), STAMPED)
     assert len(changes) == 2 * (len(corpus.tags) - 1)  # every article in every translation: new
     return corpus
 
@@ -67,8 +68,8 @@ def test_one_spanish_edit_moves_only_the_spanish_date(corpus: Corpus) -> None:
     assert before[f"en/{SLUG}"][0] == "2026-02-01"  # English: the front matter's date
 
     edit_spanish(corpus)
-    assert ledger.stamp_site(corpus.settings(), EDITED, write=False) == [f"es/{SLUG}: changed, {EDITED}"]
-    assert ledger.stamp_site(corpus.settings(), EDITED) == [f"es/{SLUG}: changed, {EDITED}"]
+    assert stamp_site(corpus.settings(), EDITED, write=False) == [f"es/{SLUG}: changed, {EDITED}"]
+    assert stamp_site(corpus.settings(), EDITED) == [f"es/{SLUG}: changed, {EDITED}"]
     client = client_for(corpus, "build-after")
     after = seen(client, corpus.tags)
 
@@ -92,13 +93,13 @@ def test_one_spanish_edit_moves_only_the_spanish_date(corpus: Corpus) -> None:
 def test_an_unstamped_edit_changes_the_text_but_not_the_date_and_check_says_so(corpus: Corpus,
                                                                               caplog: pytest.LogCaptureFixture) -> None:
     edit_spanish(corpus)
-    with caplog.at_level(logging.WARNING, logger="api.build"):
+    with caplog.at_level(logging.WARNING, logger="api.build.builder"):
         article = client_for(corpus, "build").get(f"/api/v1/articles/{SLUG}?lang=es").json()
     assert article["updated"] == STAMPED.isoformat()  # a build never invents a date: same sources, same bytes
     assert f"es/{SLUG}" in caplog.text and "bothand stamp" in caplog.text
     # The file is untouched by the build and by a check.
     stamped = ledger.path(corpus.root / "locales").read_bytes()
-    assert ledger.stamp_site(corpus.settings(), EDITED, write=False)
+    assert stamp_site(corpus.settings(), EDITED, write=False)
     assert ledger.path(corpus.root / "locales").read_bytes() == stamped
 
 
@@ -117,13 +118,13 @@ def test_the_ledger_is_stable_readable_json(corpus: Corpus) -> None:
     assert set(data) == {SLUG, OTHER}
     assert set(data[SLUG]) == set(corpus.tags) - {"en"}
     assert data[SLUG]["es"]["updated"] == STAMPED.isoformat() and data[SLUG]["es"]["text"].startswith("sha256:")
-    assert ledger.stamp_site(corpus.settings(), EDITED) == []  # nothing changed: nothing moves
+    assert stamp_site(corpus.settings(), EDITED) == []  # nothing changed: nothing moves
     assert file.read_bytes() == ledger.encode(ledger.read(corpus.root / "locales"))
 
 
 def test_gone_articles_and_languages_leave_the_ledger(corpus: Corpus) -> None:
     (corpus.root / "content" / f"{OTHER}.md").unlink()
-    changes = ledger.stamp_site(corpus.settings(), EDITED)
+    changes = stamp_site(corpus.settings(), EDITED)
     assert sorted(changes) == sorted(f"{tag}/{OTHER}: gone" for tag in corpus.tags if tag != "en")
     assert set(ledger.read(corpus.root / "locales")) == {SLUG}
 

@@ -21,8 +21,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.export import ExportError, ExportResult, export, file_for
-from api.settings import Settings
+from api.core.settings import Settings
+from api.export.writer import ExportError, ExportResult, export, file_for
 from tests.browser.harness import _free_port, live_server
 from tests.conftest import BASE, FAST_BROTLI, SLUG
 from tests.htmltext import find
@@ -145,7 +145,7 @@ def test_re_export_replaces_only_an_export(exported: ExportResult, tmp_path: Pat
 
 def test_the_command_line_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from api.cli import main
+    from api.tools.cli import main
 
     monkeypatch.setenv("BOTHAND_BUILD_DIR", str(tmp_path / "build"))
     monkeypatch.setenv("BOTHAND_BROTLI_QUALITY", str(FAST_BROTLI))

@@ -8,10 +8,10 @@ from textwrap import dedent
 
 from babel.messages.pofile import read_po
 
-from api.cli import stale_templates
-from api.content import parse_article
-from api.extract import extract_crisis
-from api.settings import ROOT
+from api.core.settings import ROOT
+from api.sources.content import parse_article
+from api.tools.extract import extract_crisis
+from api.tools.extraction import stale_templates
 from tests.conftest import SLUG
 
 

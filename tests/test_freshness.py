@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from api import build as build_module
 from api.app import create_app
-from api.freshness import STAMP, is_current, load_snapshot
-from api.snapshot import read_index
+from api.build import builder, freshness, startup
+from api.build.freshness import STAMP, is_current
+from api.build.startup import load_or_build
+from api.core.snapshot import read_index
 from tests.corpus import SLUG, make_corpus
 
 
@@ -24,13 +25,13 @@ from tests.corpus import SLUG, make_corpus
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Calls of the build, recorded (the real build still runs)."""
     calls: list[str] = []
-    real = build_module.build
+    real = builder.build
 
     def build(settings: object, folder: Path | None = None) -> Path:
         calls.append("build")
         return real(settings, folder)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "build", build)
+    monkeypatch.setattr(startup, "build", build)  # what start-up calls
     return calls
 
 
@@ -56,32 +57,32 @@ def test_same_bytes_with_new_times_are_not_rebuilt_and_hashed_once(
 ) -> None:
     corpus = make_corpus(tmp_path)
     settings = corpus.settings()
-    load_snapshot(settings)
+    load_or_build(settings)
     assert counted == ["build"] and (settings.build_dir / STAMP).is_file()
     for path in (corpus.root / "locales").rglob("*.po"):  # as a checkout or a copy would leave them
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
     hashed: list[str] = []
-    real_fingerprint = build_module.fingerprint
+    real_fingerprint = freshness.fingerprint
 
     def fingerprint(s: object) -> str:
         hashed.append("hash")
         return real_fingerprint(s)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("api.freshness.fingerprint", fingerprint)
+    monkeypatch.setattr("api.build.freshness.fingerprint", fingerprint)
     index = read_index(settings.build_dir)
     assert index is not None
     assert is_current(settings, index, settings.build_dir)  # the contents are the same: no build
     assert hashed == ["hash"]
     assert is_current(settings, index, settings.build_dir)  # the new times are remembered: no hashing
     assert hashed == ["hash"]
-    load_snapshot(settings)
+    load_or_build(settings)
     assert counted == ["build"]
 
 
 def test_a_changed_setting_or_translation_is_not_current(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path)
     settings = corpus.settings()
-    index = load_snapshot(settings)
+    index = load_or_build(settings)
     assert is_current(settings, index, settings.build_dir)
     assert not is_current(corpus.settings(base_url="https://elsewhere.example"), index, settings.build_dir)
     po = corpus.root / "locales" / "es" / "LC_MESSAGES" / "content.po"

@@ -15,9 +15,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.checks import check_all
-from api.negotiation import MAX_HEADER, _best_match, best_match
-from api.settings import Settings
+from api.core.settings import Settings
+from api.i18n.negotiation import MAX_HEADER, Negotiator
+from api.tools.checks import check_all
 from tests.conftest import FAST_BROTLI, SLUG, po_path, replace_msgstr
 
 ALL_PAGES = ["/{t}/", f"/{{t}}/articles/{SLUG}", "/{t}/developers", "/{t}/languages", "/{t}/accessibility",
@@ -131,23 +131,25 @@ def test_3_a_bad_plural_rule_costs_that_interface_only(
 # 4. Accept-Language --------------------------------------------------------------------------------
 
 def test_4_huge_accept_language_headers_are_cut_before_any_cache(client: TestClient) -> None:
-    _best_match.cache_clear()
+    negotiator: Negotiator = client.app.state.site.negotiator  # type: ignore[attr-defined]  # the app's own
+    negotiator._best.cache_clear()
     for i in range(20):
         header = f"x-{i}," + "a" * 200_000 + ",es"
         r = client.get(f"/api/v1/articles/{SLUG}", headers={"Accept-Language": header})
         assert r.status_code == 200 and len(r.content) < 200_000
         assert r.json()["requested_lang"] is None  # never the raw header
-    keys = _best_match.cache_info()
+    keys = negotiator._best.cache_info()
     assert keys.currsize <= 20 and keys.maxsize is not None and keys.maxsize <= 1024
-    assert all(len(h) <= MAX_HEADER for h in _cache_keys())
+    assert all(len(h) <= MAX_HEADER for h in _cache_keys(negotiator))
 
 
-def _cache_keys() -> list[str]:
+def _cache_keys(negotiator: Negotiator) -> list[str]:
     # lru_cache does not list its keys; ask again for what we stored and measure what it was given.
-    return [best_match("x," + "a" * 200_000)[1] or ""]
+    return [negotiator.best_match("x," + "a" * 200_000)[1] or ""]
 
 
-def test_4_the_cut_never_lands_mid_range() -> None:
+def test_4_the_cut_never_lands_mid_range(client: TestClient) -> None:
+    best_match = client.app.state.site.negotiator.best_match  # type: ignore[attr-defined]
     filler = ", ".join(f"x-aaaaaaaa-bbbbbbbb-c{i:07d};q=0.1" for i in range(14))  # 14 unknown ranges
     header = f"de-CH, {filler}, fr;q=0.5"
     cut = MAX_HEADER - len("de-CH, ") - len(filler) - 2

@@ -14,9 +14,8 @@ from jsonschema import Draft202012Validator
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.locales import LOCALES
-from api.settings import ROOT, Settings
-from tests.conftest import BASE, FAST_BROTLI, SLUG
+from api.core.settings import ROOT, Settings
+from tests.conftest import BASE, FAST_BROTLI, LOCALES, SLUG
 
 PROBLEM = "application/problem+json"
 ICD10CM = "2.16.840.1.113883.6.90"

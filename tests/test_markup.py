@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.markup import is_safe_url, render_inline, shape
+from api.i18n.markup import is_safe_url, render_inline, shape
 
 
 def test_emphasis_and_links_render() -> None:

@@ -19,13 +19,12 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.cli import main
-from api.contenthash import content_hash
-from api.locales import LOCALES
+from api.core.contenthash import content_hash
+from api.core.settings import ROOT, Settings
 from api.mirror import Result, canonical_tag, mirror
-from api.settings import ROOT, Settings
+from api.tools.cli import main
 from tests.browser.harness import _free_port, wait_until_up
-from tests.conftest import FAST_BROTLI, SLUG, po_path, replace_msgstr
+from tests.conftest import FAST_BROTLI, LOCALES, SLUG, po_path, replace_msgstr
 
 OTHER = "second-article"
 LANGS = ["en", "es", "fr"]
@@ -38,7 +37,7 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
-from api.settings import Settings
+from api.core.settings import Settings
 
 root, port = Path(sys.argv[1]), int(sys.argv[2])
 settings = Settings(content_dir=root / "content", locales_dir=root / "locales", base_url=f"http://127.0.0.1:{port}",
@@ -223,7 +222,7 @@ BASE = "http://bothand.test"
 
 
 def make_app(corpus: Path) -> Starlette:
-    logging.getLogger("api.catalogs").setLevel(logging.ERROR)
+    logging.getLogger("api.sources.catalogs").setLevel(logging.ERROR)
     return create_app(Settings(content_dir=corpus / "content", locales_dir=corpus / "locales", base_url=BASE,
                                build_folder=corpus / "build-in-process", brotli_quality=FAST_BROTLI))
 

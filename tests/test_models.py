@@ -15,7 +15,7 @@ import msgspec
 import pytest
 from starlette.testclient import TestClient
 
-from api import models as m
+from api.core import models as m
 from tests.corpus import SLUG
 
 

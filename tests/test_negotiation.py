@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.negotiation import MAX_HEADER, from_accept_language, negotiate, parse_accept_language
+from api.core.locales import load_table
+from api.core.settings import ROOT
+from api.i18n.negotiation import MAX_HEADER, Negotiator, parse_accept_language
+
+NEGOTIATOR = Negotiator(load_table(ROOT / "locales"))
+from_accept_language = NEGOTIATOR.from_accept_language
+negotiate = NEGOTIATOR.negotiate
 
 CASES = [
     ("zh-TW,zh;q=0.9", "zh-Hant"),

@@ -15,9 +15,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.locales import LOCALES
-from api.settings import ROOT, Settings
-from tests.conftest import BASE, FAST_BROTLI, SLUG
+from api.core.settings import ROOT, Settings
+from tests.conftest import BASE, FAST_BROTLI, LOCALES, SLUG
 
 APP = create_app(Settings(base_url=BASE, build_folder=ROOT / "build" / "test-openapi", brotli_quality=FAST_BROTLI))
 SCHEMA = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)

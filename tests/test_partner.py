@@ -9,8 +9,7 @@ import feedparser
 import pytest
 from starlette.testclient import TestClient
 
-from api.locales import LOCALES
-from tests.conftest import SLUG
+from tests.conftest import LOCALES, SLUG
 from tests.htmltext import find
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -153,7 +152,7 @@ def test_robots(client: TestClient) -> None:
 
 def test_base_url_setting_for_cdns(monkeypatch: pytest.MonkeyPatch) -> None:
     from api.app import create_app
-    from api.settings import Settings
+    from api.core.settings import Settings
 
     monkeypatch.setenv("BOTHAND_BASE_URL", "https://bothand.example/")
     app = create_app(Settings())

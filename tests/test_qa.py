@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from api.qa import EXCEPTIONS, ExceptionsError, load_exceptions, main
+from api.tools.qa import EXCEPTIONS, ExceptionsError, load_exceptions, main
 from tests.conftest import po_path, replace_msgstr
 
 STORM = "Medication can calm the storm"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from api.settings import ROOT
+from api.core.settings import ROOT
 
 CSS = (ROOT / "site" / "static" / "site.css").read_text(encoding="utf-8")
 DECLARATIONS = re.sub(r"/\*.*?\*/", "", CSS, flags=re.DOTALL)

@@ -12,7 +12,7 @@ import extruct
 import pytest
 from starlette.testclient import TestClient
 
-from api.structured import script_json
+from api.build.structured import script_json
 from tests.conftest import SLUG
 from tests.corpus import Corpus
 from tests.htmltext import find

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
-from api.settings import ROOT
-from api.termbase import TermbaseError, check_terms, load_glossary, term_problems
+from api.core.settings import ROOT
+from api.tools.cli import main
+from api.tools.termbase import TermbaseError, check_terms, load_glossary, term_problems
 from tests.conftest import po_path, replace_msgstr
 
 NUMB = "I feel numb or foggy on my meds"

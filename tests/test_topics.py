@@ -9,8 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from starlette.testclient import TestClient
 
-from api.locales import LOCALES
-from tests.conftest import BASE, SLUG
+from tests.conftest import BASE, LOCALES, SLUG
 
 TOPICS = ["depression", "anxiety", "adhd", "ptsd", "bipolar", "stress"]
 

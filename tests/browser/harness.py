@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
-from api.locales import LOCALES
-from api.settings import ROOT
+from api.core.settings import ROOT
+from tests.conftest import LOCALES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from api.settings import ROOT
+from api.core.settings import ROOT
 from tests.browser.harness import axe_failures, live_server, vnu_failures
 
 BREAKAGE = """

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from api.locales import LOCALES
 from tests.browser.harness import ALL_TAGS, SLUG, pages_for
+from tests.conftest import LOCALES
 
 
 def _article(base_url: str, tag: str) -> dict[str, Any]:

@@ -1,0 +1,411 @@
+"""The build: sources -> translated blocks -> typed models -> rendered bytes -> snapshot.
+
+``bothand build`` (and :func:`api.build.startup.load_or_build` at start-up when the sources changed) does all
+the expensive work once: it parses the Markdown, reads and validates every catalog, builds
+the typed models, renders every page × locale with Jinja, encodes every API resource, and
+compresses each body. The server then only answers with ready bytes (api.web.serve).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from babel.numbers import format_decimal
+from babel.support import NullTranslations
+from jinja2 import Environment
+from markupsafe import Markup
+
+from api.build.freshness import fingerprint, remember, stat_stamp
+from api.build.helpnow import HelpNow
+from api.build.openapi import document
+from api.build.page import Page
+from api.build.structured import article_meta
+from api.core import models as m
+from api.core import snapshot
+from api.core.contenthash import content_hash
+from api.core.locales import Locale, LocaleTable, load_table
+from api.core.problems import problem_type
+from api.core.resources import (
+    API_PER_PAGE,
+    ERRORS,
+    JSON,
+    SITE_NAME,
+    embed_code,
+    error_key,
+    list_key,
+    list_links,
+    oembed,
+)
+from api.core.settings import Settings
+from api.core.urls import URLs
+from api.i18n.notices import translation_notice
+from api.i18n.templating import (
+    format_message,
+    gettext_callables,
+    locale_filters,
+    make_environment,
+    mark_english,
+    native_digits,
+)
+from api.sources import ledger
+from api.sources.articles import Translated, translate_article
+from api.sources.catalogs import Catalogs
+from api.sources.conditions import load_conditions
+from api.sources.content import Article, load_articles
+from api.sources.crisis import contact_labels, crisis_block, load_crisis
+from api.sources.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
+
+log = logging.getLogger(__name__)
+
+LICENSE = (
+    "All rights reserved by the author. Partners may show articles unchanged, with the attribution "
+    "text, a link to the original, the translation notice and the crisis resources."
+)
+HOME_PER_PAGE = 20
+HTML = "text/html; charset=utf-8"
+ATOM_TYPE = "application/atom+xml"
+XML = "application/xml"
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+class Builder:
+    data: snapshot.SiteData  # set when drafts() has produced every resource
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.table: LocaleTable = load_table(settings.locales_dir)
+        self.urls = URLs(settings.base_url)
+        self.sources: dict[str, Article] = load_articles(settings.content_dir)
+        self.conditions = load_conditions(settings.conditions_file)
+        check_references(self.sources, self.conditions)
+        self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
+        self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
+                                 protected=contact_labels(self.crisis))
+        self.env: Environment = make_environment(settings.templates_dir)
+        self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
+        self.env.globals.update(self.help_now.template_globals())
+        self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
+        self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
+        self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
+
+    # Models ------------------------------------------------------------------------------------
+    def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
+        def line(tr: NullTranslations) -> str:
+            return str(tr.gettext("From %(site)s. Shown unchanged, with permission."))
+
+        text = format_message(line(ui), line(NullTranslations()), {"site": SITE_NAME})
+        return m.Attribution(text=text, lang=loc.tag, url=url, site=SITE_NAME)
+
+    def _urls(self, loc: Locale, slug: str) -> m.Urls:
+        u = self.urls
+        return m.Urls(json=u.absolute(u.api_article(slug, loc)), html=u.absolute(u.article_page(loc, slug)),
+                      embed=u.absolute(u.embed(loc, slug)))
+
+    def _alternates(self, slug: str) -> list[m.Alternate]:
+        return [
+            m.Alternate(lang=other.tag, hreflang=other.tag, autonym=other.autonym, dir=other.dir,  # type: ignore[arg-type]
+                        percent=self.catalogs[other.tag].article_stats[slug].percent,
+                        **msgspec_fields(self._urls(other, slug)))
+            for other in self.table
+        ]
+
+    def locale_models(self, loc: Locale) -> Page:
+        cats = self.catalogs[loc.tag]
+        crisis = crisis_block(self.crisis_heading, self.crisis, cats.ui, loc)
+        conditions = condition_models(self.conditions, cats.ui, loc, self.urls)
+        articles: list[m.Article] = []
+        summaries: list[m.Summary] = []
+        available = self.table.tags
+        for slug, source in self.sources.items():
+            tr = translate_article(source, cats)
+            updated = self.updated(loc, source, tr)
+            number = native_digits(format_decimal(tr.translation.segments_in_english, locale=loc.babel), loc)
+            notice = translation_notice(tr.translation, cats.ui, number)
+            urls = self._urls(loc, slug)
+            digest = content_hash(m.to_builtins({
+                "slug": slug, "lang": loc.tag, "dir": loc.dir, "title": tr.title, "summary": tr.summary,
+                "published": source.published, "updated": updated, "reviewed": source.reviewed,
+                "blocks": tr.blocks, "translation": tr.translation, "notice": notice}))
+            body = self.env.get_template("_fragment.html").render(loc=loc, article_blocks=tr.blocks).strip()
+            articles.append(m.Article(
+                slug=slug, lang=loc.tag, requested_lang=loc.tag, dir=loc.dir, title=tr.title,  # type: ignore[arg-type]
+                summary=tr.summary, published=source.published, updated=updated, reviewed=source.reviewed,
+                blocks=tr.blocks, html=body, translation=tr.translation, notice=notice, canonical_url=urls.html,
+                urls=urls, alternates=self._alternates(slug), content_hash=digest, license=LICENSE,
+                attribution=self._attribution(loc, cats.ui, urls.html), crisis=crisis,
+                conditions=article_conditions(source, conditions),
+            ))
+            summaries.append(m.Summary(
+                slug=slug, lang=loc.tag, dir=loc.dir, title=tr.title, summary=tr.summary,  # type: ignore[arg-type]
+                published=source.published, updated=updated, content_hash=digest,
+                translation=tr.translation, urls=urls, available_languages=available,
+                conditions=article_conditions(source, conditions),
+            ))
+        return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries, conditions=conditions)
+
+    def updated(self, loc: Locale, source: Article, tr: Translated) -> dt.date:
+        """When the article last changed in this language: the English front matter's date, or for a
+        translation its date in locales/updated.json (api/ledger.py)."""
+        if loc.is_source:
+            self.dates[loc.tag, source.slug] = source.updated
+            return source.updated
+        stamped = self.ledger.get(source.slug, {}).get(loc.tag)
+        if self.ledger and (stamped is None or stamped.text != ledger.text_hash(tr)):
+            self.unstamped.append(f"{loc.tag}/{source.slug}")
+        day = self.dates[loc.tag, source.slug] = ledger.updated(self.ledger, source.slug, loc.tag, source.updated)
+        return day
+
+    def text_hashes(self) -> ledger.Hashes:
+        """The text hash of every article in every translation: what `bothand stamp` records."""
+        return {slug: {loc.tag: ledger.text_hash(translate_article(source, self.catalogs[loc.tag]))
+                       for loc in self.table if not loc.is_source}
+                for slug, source in self.sources.items()}
+
+    def locale_info(self, loc: Locale) -> m.LocaleInfo:
+        cats = self.catalogs[loc.tag]
+        return m.LocaleInfo(
+            tag=loc.tag, gettext=loc.folder, autonym=loc.autonym, english_name=loc.english_name,
+            dir=loc.dir, source=loc.is_source,  # type: ignore[arg-type]
+            home_url=self.urls.absolute(self.urls.page(loc)),
+            completeness=m.Completeness(content=m.Stats(**cats.content_stats.as_dict()),
+                                        ui=m.Stats(**cats.ui_stats.as_dict())),
+            review={scope: review.state for scope, review in sorted(cats.reviews.items())},  # type: ignore[misc]
+        )
+
+    # Rendering -----------------------------------------------------------------------------------
+    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
+        """A reader page. `path` is the page inside a language (e.g. `articles/x`), so the switcher
+        and hreflang alternates point at the same page in every language (None: no twin)."""
+        u = self.urls
+        loc = page.loc
+        alternates = [{"loc": other, "href": u.page(other, path), "url": u.absolute(u.page(other, path))}
+                      for other in self.table] if path is not None else []
+        ctx: dict[str, Any] = {
+            "loc": loc, "locales": self.table.all, "source": self.table.source, "page": path, "urls": u,
+            "canonical": u.absolute(u.page(loc, path)) if path is not None else None,
+            "alternates": alternates, "json_href": None,
+            "current_path": u.page(loc, path) if path is not None else None,
+            **gettext_callables(page.cats.ui, english=loc.tag == self.table.source.tag), **locale_filters(loc),
+            **context,
+        }
+        return mark_english(self.env.get_template(template).render(ctx)).encode("utf-8")
+
+    def drafts(self) -> Iterator[snapshot.Draft]:
+        Draft = snapshot.Draft
+        u = self.urls
+        data_summaries: dict[str, list[m.Summary]] = {}
+        first_slug = next(iter(self.sources), None)
+        for loc in self.table:
+            page = self.locale_models(loc)
+            data_summaries[loc.tag] = page.summaries
+            lang = loc.tag
+            # Reader pages
+            newest = sorted(page.summaries, key=lambda s: (s.updated, s.slug), reverse=True)
+            pages = max(1, -(-len(newest) // HOME_PER_PAGE))
+            for number in range(1, pages + 1):
+                path = "" if number == 1 else f"page/{number}"
+                chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
+                yield Draft(u.page(loc, path), self.render("home.html", page, path, {
+                    "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
+                    "topics": topics(page.conditions, page.summaries),
+                }), HTML, lang)
+            for article in page.articles:
+                path = f"articles/{article.slug}"
+                yield Draft(u.article_page(loc, article.slug), self.render("article.html", page, path, {
+                    "meta": article_meta(article, loc, self.table, u, SITE_NAME,
+                                         u.absolute(u.page(loc, "developers")) + "#terms"),
+                    "article": article, "notice": article.notice, "crisis": page.crisis,
+                    "json_href": u.api_article(article.slug, loc),
+                }), HTML, lang)
+                canonical = u.absolute(u.article_page(loc, article.slug))
+                site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
+                for resize in (True, False):
+                    key = u.embed(loc, article.slug) + ("" if resize else "?resize=0")
+                    yield Draft(key, self.render("embed.html", page, None, {
+                        "article": article, "notice": article.notice, "crisis": page.crisis,
+                        "canonical": canonical, "site_link": site_link, "resize": resize,
+                    }), HTML, lang, framable=True)
+                yield Draft(u.api_article(article.slug, loc), m.encode(article), JSON, lang,
+                            headers=[("Link", f'<{article.canonical_url}>; rel="canonical"')])
+            for summary in page.summaries:
+                yield Draft(u.oembed(u.absolute(u.article_page(loc, summary.slug))),
+                            m.encode(oembed(u, loc, summary, self.settings.max_age)), JSON)
+            for topic in topics(page.conditions, page.summaries):
+                yield Draft(u.topic(loc, topic.id), self.render("topic.html", page, f"topics/{topic.id}", {
+                    "topic": topic.condition, "articles": topic.articles, "crisis": page.crisis,
+                }), HTML, lang)
+            yield from self.help_now.drafts(page)
+            yield Draft(u.page(loc, "accessibility"), self.render(
+                "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}),
+                HTML, lang)
+            rows = [{"loc": other, "cats": self.catalogs[other.tag]} for other in self.table]
+            yield Draft(u.page(loc, "languages"), self.render(
+                "languages.html", page, "languages", {"rows": rows, "slugs": list(self.sources)}), HTML, lang)
+            example = first_slug or "example"
+            title = page.summaries[0].title.text if page.summaries else ""
+            yield Draft(u.page(loc, "developers"), self.render("developers.html", page, "developers", {
+                "example_slug": example, "base": u.origin, "embed_code": embed_code(u, loc, example, title),
+            }), HTML, lang)
+            yield Draft(u.feed(loc), self.atom(page), ATOM_TYPE, lang)
+            # API lists: the plain URL, and every page at the default size (what Link headers name)
+            total = len(page.summaries)
+            for number in range(1, max(1, -(-total // API_PER_PAGE)) + 1):
+                body = m.encode(m.ArticleList(
+                    lang=lang, page=number, per_page=API_PER_PAGE, total=total,
+                    articles=page.summaries[(number - 1) * API_PER_PAGE: number * API_PER_PAGE]))
+                link = [("Link", list_links(u, lang, number, API_PER_PAGE, total, None))]
+                yield Draft(list_key(u, lang, number), body, JSON, lang, headers=link)
+                if number == 1:
+                    yield Draft(list_key(u, lang), body, JSON, lang, headers=link)
+            # Error pages, in this language
+            for status, kind in ERRORS:
+                problem = {"status": status, "kind": kind}
+                yield Draft(error_key(lang, status, kind), self.render("error.html", page, None, {"problem": problem}),
+                            HTML, lang, status=status)
+        locale_list = m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])
+        yield Draft("/api/v1/locales", m.encode(locale_list), JSON)
+        yield Draft("/api/v1/openapi.json", m.encode(document(list(self.sources), self.table.tags, u.origin,
+                                                              self.api_examples(locale_list),
+                                                              self.settings.contact_email)), JSON)
+        yield Draft("/sitemap.xml", self.sitemap(), XML)
+        yield Draft("/robots.txt", (
+            "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
+            f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
+        yield from self.static_files()
+        self.data = snapshot.SiteData(origin=u.origin, tags=self.table.tags, slugs=list(self.sources),
+                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
+                                      crisis=self.help_now.blocks)
+
+    def api_examples(self, locale_list: m.LocaleList) -> dict[str, tuple[str, Any]]:
+        """Real responses for the OpenAPI examples (request, JSON): the locales, and the source language's
+        first article, a one-item list page and its oEmbed. tests/test_clients.py replays each request."""
+        u = self.urls
+        loc = self.table.source
+        out: dict[str, tuple[str, Any]] = {"LocaleList": ("/api/v1/locales", m.to_builtins(locale_list))}
+        page = self.locale_models(loc)
+        if page.articles:
+            article, summary = page.articles[0], page.summaries[0]
+            listed = m.ArticleList(lang=loc.tag, page=1, per_page=1, total=len(page.summaries), articles=[summary])
+            out["Article"] = (u.api_article(article.slug, loc), m.to_builtins(article))
+            out["ArticleList"] = (list_key(u, loc.tag, 1, 1), m.to_builtins(listed))
+            out["OEmbed"] = (u.oembed(u.absolute(u.article_page(loc, summary.slug))),
+                             m.to_builtins(oembed(u, loc, summary, self.settings.max_age)))
+        return out
+
+    def static_files(self) -> Iterator[snapshot.Draft]:
+        static = self.settings.static_dir
+        for path in sorted(p for p in static.rglob("*") if p.is_file()):
+            media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if media.startswith("text/") or media in ("application/javascript", "image/svg+xml"):
+                media += "; charset=utf-8" if media.startswith("text/") else ""
+            key = self.urls.static(path.relative_to(static).as_posix())
+            yield snapshot.Draft(key, path.read_bytes(), media)
+            if path.name == "favicon.ico":
+                yield snapshot.Draft("/favicon.ico", path.read_bytes(), "image/x-icon")
+
+    # Feeds -----------------------------------------------------------------------------------------
+    def atom(self, page: Page) -> bytes:
+        u = self.urls
+        loc = page.loc
+        ui = page.cats.ui
+        feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": loc.tag})
+        ET.SubElement(feed, "id").text = u.absolute(u.page(loc))
+        ET.SubElement(feed, "title").text = str(ui.gettext("Bothand"))
+        ET.SubElement(feed, "subtitle").text = str(ui.gettext("Mental-health education in your language"))
+        ET.SubElement(feed, "link", {"rel": "self", "href": u.absolute(u.feed(loc))})
+        ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "hreflang": loc.tag,
+                                     "href": u.absolute(u.page(loc))})
+        newest = max((s.updated for s in page.summaries), default=dt.date(2026, 1, 1))
+        ET.SubElement(feed, "updated").text = _stamp(newest)
+        ET.SubElement(ET.SubElement(feed, "author"), "name").text = SITE_NAME
+        for summary, article in zip(page.summaries, page.articles, strict=True):
+            url = u.absolute(u.article_page(loc, summary.slug))
+            entry = ET.SubElement(feed, "entry")
+            ET.SubElement(entry, "id").text = url
+            ET.SubElement(entry, "title", {"xml:lang": summary.title.lang}).text = summary.title.text
+            ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+            for other in self.table:
+                if other != loc:
+                    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "hreflang": other.tag,
+                                                  "href": u.absolute(u.article_page(other, summary.slug))})
+            ET.SubElement(entry, "published").text = _stamp(summary.published)
+            ET.SubElement(entry, "updated").text = _stamp(summary.updated)
+            ET.SubElement(entry, "summary", {"xml:lang": summary.summary.lang}).text = summary.summary.text
+            # The whole sanitized body (the API's `html`): readers can read the article in their feed reader.
+            ET.SubElement(entry, "content", {"type": "html", "xml:lang": loc.tag}).text = article.html
+        return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+    def reader_paths(self) -> list[str]:
+        """Every page inside a language, as the path after /{lang}/."""
+        return ["", *(f"articles/{slug}" for slug in self.sources),
+                *(f"topics/{cid}" for cid in used_topic_ids(self.sources, self.conditions)),
+                "languages", "accessibility", "developers"]
+
+    def lastmod(self, loc: Locale, path: str) -> dt.date | None:
+        """When a reader page last changed, as far as the content tells: an article's localized date,
+        the newest of them for the home page; None (no <lastmod>) for other pages."""
+        if path.startswith("articles/"):
+            return self.dates.get((loc.tag, path.removeprefix("articles/")))
+        if path == "":
+            return max((day for (tag, _), day in self.dates.items() if tag == loc.tag), default=None)
+        return None
+
+    def sitemap(self) -> bytes:
+        u = self.urls
+        urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+        for path in self.reader_paths():
+            for loc in self.table:
+                url = ET.SubElement(urlset, "url")
+                ET.SubElement(url, "loc").text = u.absolute(u.page(loc, path))
+                lastmod = self.lastmod(loc, path)
+                if lastmod is not None:
+                    ET.SubElement(url, "lastmod").text = lastmod.isoformat()
+                for other in self.table:
+                    ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": other.tag,
+                                                      "href": u.absolute(u.page(other, path))})
+                ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": "x-default",
+                                                  "href": u.absolute(u.page(self.table.source, path))})
+        return bytes(ET.tostring(urlset, encoding="utf-8", xml_declaration=True))
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def msgspec_fields(struct: Any) -> dict[str, Any]:
+    return {name: getattr(struct, name) for name in struct.__struct_fields__}
+
+
+def build(settings: Settings, folder: Path | None = None) -> Path:
+    """Build the snapshot into `folder` (default: the settings' build folder); returns it."""
+    folder = folder or settings.build_dir
+    started = time.perf_counter()
+    stamp = stat_stamp(settings)  # before reading anything: a file changed during the build makes it stale
+    builder = Builder(settings)
+    for problem in builder.catalogs.problems:
+        log.warning("translation not served: %s", problem)
+    quality = settings.brotli_quality or (11 if len(builder.sources) * len(builder.table) <= 200 else 5)
+    fingerprinted = fingerprint(settings)
+    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, quality)
+    remember(folder, stamp, fingerprinted)
+    if builder.unstamped:
+        log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
+                    "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),
+                    ", ".join(builder.unstamped[:10]))
+    log.info("built %s in %.1f s", folder, time.perf_counter() - started)
+    return folder
+
+
+def problem_json(status: int, kind: str, title: str, detail: str, instance: str | None = None,
+                 **extra: Any) -> bytes:
+    return m.encode(m.Problem(type=problem_type(kind), title=title, status=status, detail=detail,
+                              instance=instance, **extra))

@@ -1,0 +1,93 @@
+"""Help-now by country in the build: the blocks per (locale, country), the help pages and the embeds.
+
+Pages are prebuilt bytes, so the build renders a help-now block for every country that has
+lines in crisis.yaml, once per locale, plus one block for "a country with no line here":
+
+* ``/{lang}/help/{CC}`` (a country with lines): public, cacheable help pages, its lines first;
+* ``!help/{lang}/other``: the same page for any other country (the emergency line and
+  findahelpline.com), answered at ``/{lang}/help/MX`` by :mod:`api.views.helpnow`;
+* ``!help/{lang}``: the help page without a country, answered at ``/{lang}/help``;
+* ``/embed/{lang}/{slug}?country=CC`` (and ``&resize=0``), and ``!embed-other/...`` for other
+  countries: the partner embeds with the country's block;
+* :attr:`HelpNow.blocks` (every block as a model) goes into the snapshot's data, so the JSON API
+  answers ``?country=`` by re-encoding the built article with that block.
+
+Every other page shows the block without a country, the same bytes for every reader; its
+form sends the reader to ``/{lang}/help?country=CC`` (and, only if they tick "remember", through
+``/choose-country/CC``, which sets the ``country`` cookie).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from markupsafe import Markup
+
+from api.build.page import Page, Renderer
+from api.core import models as m
+from api.core import snapshot
+from api.core.locales import Locale
+from api.core.resources import HTML, OTHER, SITE_NAME, embed_key, help_key
+from api.core.urls import URLs
+from api.sources.crisis import countries_with_lines, country_options, crisis_block
+
+
+class HelpNow:
+    """The help-now parts of one build."""
+
+    def __init__(self, builder: Renderer):
+        self.builder = builder
+        self.countries = countries_with_lines(builder.crisis)
+        self.blocks: dict[str, dict[str, m.Crisis]] = {}
+
+    def template_globals(self) -> dict[str, Callable[..., Any]]:
+        """What every template may call: the country chooser's options in a locale."""
+        cache: dict[str, list[dict[str, str]]] = {}
+
+        def options(loc: Locale) -> list[dict[str, str]]:
+            if loc.tag not in cache:
+                cache[loc.tag] = country_options(self.builder.catalogs[loc.tag].ui, loc)
+            return cache[loc.tag]
+
+        return {"country_options": options, "countries_with_lines": lambda: self.countries}
+
+    def locale_blocks(self, page: Page) -> dict[str, m.Crisis]:
+        b = self.builder
+        blocks = {"": page.crisis}
+        for country in [*self.countries, OTHER]:
+            blocks[country] = crisis_block(b.crisis_heading, b.crisis, page.cats.ui, page.loc, country)
+        self.blocks[page.loc.tag] = blocks
+        return blocks
+
+    def drafts(self, page: Page) -> Iterator[snapshot.Draft]:
+        """Help pages and country embeds of one locale."""
+        b = self.builder
+        loc = page.loc
+        blocks = self.locale_blocks(page)
+        for country, block in blocks.items():
+            chosen = None if country == "" else country
+            path = None if chosen == OTHER else URLs.help(loc, chosen)[len(f"/{loc.tag}/"):]
+            yield snapshot.Draft(help_key(loc, chosen), b.render("help.html", page, path, {
+                "crisis": block, "country": chosen,
+                "country_label": self.country_label(page, chosen),
+            }), HTML, loc.tag)
+            if chosen is None:
+                continue
+            for article in page.articles:
+                canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
+                site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
+                for resize in (True, False):
+                    yield snapshot.Draft(embed_key(loc, article.slug, chosen, resize), b.render(
+                        "embed.html", page, None, {
+                            "article": article, "notice": article.notice, "crisis": block,
+                            "canonical": canonical, "site_link": site_link, "resize": resize,
+                        }), HTML, loc.tag, framable=True)
+
+    def country_label(self, page: Page, country: str | None) -> m.PlainText | None:
+        if country is None or country == OTHER:
+            return None
+        for resource in self.blocks[page.loc.tag][country].resources:
+            if country in resource.countries:
+                return resource.area
+        return None  # pragma: no cover - a country with lines has a resource naming it

@@ -1,0 +1,37 @@
+"""What one locale's pages share (:class:`Page`), and what the build's parts may ask of the build
+(:class:`Renderer`): the help-now pages (api/build/helpnow.py) render through it without importing
+the builder, so the two modules do not import each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from api.core import models as m
+from api.core.locales import Locale
+from api.core.urls import URLs
+from api.sources.catalogs import Catalogs, LocaleCatalogs
+from api.sources.crisis import Resource
+
+
+@dataclass
+class Page:
+    """What one locale's pages share."""
+
+    loc: Locale
+    cats: LocaleCatalogs
+    crisis: m.Crisis
+    articles: list[m.Article]
+    summaries: list[m.Summary]
+    conditions: dict[str, m.Condition] = field(default_factory=dict)  # every condition, by id (api.sources.topics)
+
+
+class Renderer(Protocol):
+    """The part of the build (api.build.builder.Builder) that help-now pages use."""
+
+    urls: URLs
+    catalogs: Catalogs
+    crisis_heading: str
+    crisis: tuple[Resource, ...]
+
+    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes: ...

@@ -1,0 +1,1 @@
+"""What every phase shares: settings, the wire models, the locale table, URLs and snapshot keys, the snapshot format."""

@@ -1,0 +1,295 @@
+"""The immutable site snapshot: every resource as ready bytes, written once by the build.
+
+A snapshot is a folder with two files:
+
+* ``bodies.pack``: every body, and its gzip and brotli variants, one after another;
+* ``index.msgpack``: for each resource its key (the path, with the query string exactly as
+  the URL builder writes it), status, media type, language, extra headers, and where each
+  variant lies in the pack, with its strong ETag; plus the data the dynamic endpoints need
+  (article summaries per language) and the fingerprint of the sources it was built from.
+
+Start-up reads only the index; bodies are read from the pack on first use and kept in a
+cache bounded by bytes (:class:`BodyCache`), so memory stays flat however many articles ×
+languages there are, while a small site lives entirely in memory after its first requests.
+Headers are precomputed per variant, so answering a request is a dictionary lookup and two
+``send`` calls.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import brotli
+import msgspec
+
+from api.core.models import Crisis, Summary
+
+INDEX = "index.msgpack"
+PACK = "bodies.pack"
+FORMAT = 1
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "application/javascript",
+                "image/svg+xml", "application/problem+json")
+MIN_COMPRESS = 256  # smaller bodies are not worth a Content-Encoding
+ENCODINGS = ("br", "gzip")  # preference order when a client accepts both
+
+
+# A Literal, so decoding gives one shared string per encoding instead of one per variant.
+Encoding = Literal["identity", "gzip", "br"]
+
+
+# gc=False: a snapshot holds tens of thousands of these and they can never form a reference cycle,
+# so the garbage collector need not track (and repeatedly scan) them.
+class Variant(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    encoding: Encoding
+    offset: int
+    length: int
+    etag: str
+
+
+class Resource(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One answer the site gives, in every encoding it offers."""
+
+    key: str
+    status: int = 200
+    media_type: str
+    language: str | None = None
+    headers: list[tuple[str, str]] = []  # e.g. Link, Cache-Control for error pages
+    framable: bool = False
+    variants: list[Variant] = []
+
+    @property
+    def path(self) -> str:
+        return self.key.split("?", 1)[0]
+
+
+class SiteData(msgspec.Struct, frozen=True, kw_only=True):
+    """What dynamic endpoints compute from: no templates, no catalogs at request time."""
+
+    origin: str
+    tags: list[str]
+    slugs: list[str]
+    summaries: Mapping[str, list[Summary]]  # by language tag, in list order (read back: Summaries)
+    problems: list[str] = []  # catalog problems found by the build (file:line: message): served in English
+    # Help-now blocks by language tag, then by country: "" (none chosen), each country with lines,
+    # and "*" (any other country). The API re-encodes an article with one of them for ?country=.
+    crisis: dict[str, dict[str, Crisis]] = {}
+
+
+class Index(msgspec.Struct, frozen=True, kw_only=True):
+    format: int
+    fingerprint: str
+    resources: list[Resource]
+    data: SiteData
+
+
+def etag_of(body: bytes, suffix: str = "") -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + suffix + '"'
+
+
+def compress(body: bytes, media_type: str, brotli_quality: int = 11) -> dict[Encoding, bytes]:
+    """The encodings worth offering for a body (deterministic: no timestamps, fixed levels)."""
+    if len(body) < MIN_COMPRESS or not media_type.startswith(COMPRESSIBLE):
+        return {}
+    out: dict[Encoding, bytes] = {}
+    br = brotli.compress(body, quality=brotli_quality)
+    if len(br) < len(body) * 0.9:
+        out["br"] = br
+    gz = gzip.compress(body, compresslevel=9, mtime=0)
+    if len(gz) < len(body) * 0.9:
+        out["gzip"] = gz
+    return out
+
+
+class Draft:
+    """A resource being built: its identity body and what describes it."""
+
+    __slots__ = ("key", "body", "status", "media_type", "language", "headers", "framable")
+
+    def __init__(self, key: str, body: bytes, media_type: str, language: str | None = None, status: int = 200,
+                 headers: list[tuple[str, str]] | None = None, framable: bool = False):
+        self.key = key
+        self.body = body
+        self.status = status
+        self.media_type = media_type
+        self.language = language
+        self.headers = headers or []
+        self.framable = framable
+
+
+def write(folder: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
+          brotli_quality: int = 11) -> None:
+    """Write a snapshot atomically: a reader of `folder` sees the old one or the new one, whole."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=folder.parent))
+    try:
+        _write(tmp, drafts, data, fingerprint, brotli_quality)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = folder.with_name(folder.name + ".old")
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
+           brotli_quality: int) -> None:
+    resources: list[Resource] = []
+    offset = 0
+    seen: set[str] = set()
+    with (tmp / PACK).open("wb") as pack:
+        for draft in drafts:
+            if draft.key in seen:
+                raise ValueError(f"two resources at {draft.key}")
+            seen.add(draft.key)
+            etag = etag_of(draft.body)
+            variants = []
+            parts: list[tuple[Encoding, bytes]] = [("identity", draft.body),
+                                                   *compress(draft.body, draft.media_type, brotli_quality).items()]
+            for encoding, body in parts:
+                pack.write(body)
+                suffix = "" if encoding == "identity" else "-" + ("gz" if encoding == "gzip" else encoding)
+                variants.append(Variant(encoding, offset, len(body), etag[:-1] + suffix + '"'))
+                offset += len(body)
+            resources.append(Resource(key=draft.key, status=draft.status, media_type=draft.media_type,
+                                      language=draft.language, headers=draft.headers, framable=draft.framable,
+                                      variants=variants))
+    index = Index(format=FORMAT, fingerprint=fingerprint, resources=resources, data=data())
+    (tmp / INDEX).write_bytes(msgspec.msgpack.encode(index, enc_hook=_enc_hook))
+
+
+def _enc_hook(value: object) -> object:
+    if isinstance(value, str):  # markupsafe.Markup: sanitized HTML, stored as the plain string
+        return str(value)
+    raise NotImplementedError(type(value).__name__)
+
+
+class Summaries(Mapping[str, list[Summary]]):
+    """The article summaries of each language, decoded from the index on first use.
+
+    They are most of a large index (500 articles × 14 languages: 20 of its 32 MB), and only
+    dynamic endpoints (filters, paging, negotiation) read them, so start-up keeps each language's
+    list as msgpack bytes until a request needs it.
+    """
+
+    def __init__(self, stored: Mapping[str, msgspec.Raw]):
+        self._tags = tuple(stored)
+        self._stored = {tag: bytes(raw) for tag, raw in stored.items()}  # copies: the index buffer can go
+        self._decoded: dict[str, list[Summary]] = {}
+
+    def __getitem__(self, tag: str) -> list[Summary]:
+        found = self._decoded.get(tag)
+        if found is None:
+            found = self._decoded[tag] = _shared(_quietly(_SUMMARIES.decode, self._stored[tag]))
+            del self._stored[tag]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tags)
+
+    def __len__(self) -> int:
+        return len(self._tags)
+
+
+def _shared(summaries: list[Summary]) -> list[Summary]:
+    """One object for equal values across a language's summaries (its language list, the conditions
+    an article is about...): each summary otherwise holds its own decoded copy of them."""
+    seen: dict[bytes, object] = {}
+    for summary in summaries:
+        for name in summary.__struct_fields__:
+            value = getattr(summary, name)
+            if isinstance(value, (list, msgspec.Struct)):
+                key = name.encode() + b"\0" + msgspec.msgpack.encode(value)
+                msgspec.structs.force_setattr(summary, name, seen.setdefault(key, value))
+    return summaries
+
+
+def _stored_as(struct: type[msgspec.Struct], name: str, kind: object, struct_name: str) -> type[msgspec.Struct]:
+    """`struct` with the type of field `name` replaced (same fields, defaults and wire format)."""
+    fields: list[tuple[str, object] | tuple[str, object, object]] = []
+    for f in msgspec.structs.fields(struct):
+        kind_of = kind if f.name == name else f.type
+        if f.default is not msgspec.NODEFAULT:
+            fields.append((f.name, kind_of, f.default))
+        elif f.default_factory is not msgspec.NODEFAULT:
+            fields.append((f.name, kind_of, msgspec.field(default_factory=f.default_factory)))
+        else:
+            fields.append((f.name, kind_of))
+    return msgspec.defstruct(struct_name, fields, kw_only=True)
+
+
+# The index as stored, with each language's summaries left undecoded (msgspec.Raw).
+_STORED = msgspec.msgpack.Decoder(_stored_as(Index, "data", _stored_as(SiteData, "summaries", dict[str, msgspec.Raw],
+                                                                          "StoredSiteData"), "StoredIndex"))
+_SUMMARIES = msgspec.msgpack.Decoder(list[Summary])
+
+
+def _quietly(decode: Callable[[bytes], object], raw: bytes) -> Any:
+    """Decode with the garbage collector paused: it would run many times while a large message
+    allocates its objects, and find no garbage (decoding a large index is about 3x faster)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return decode(raw)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_index(folder: Path) -> Index | None:
+    """The snapshot's index, or None if there is none (or it is from another format)."""
+    try:
+        stored = _quietly(_STORED.decode, (folder / INDEX).read_bytes())
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if stored.format != FORMAT:
+        return None
+    shared: dict[str, str] = {}
+    for resource in stored.resources:  # a few dozen media types and languages, each one string object
+        msgspec.structs.force_setattr(resource, "media_type", shared.setdefault(resource.media_type,
+                                                                                resource.media_type))
+        if resource.language is not None:
+            msgspec.structs.force_setattr(resource, "language", shared.setdefault(resource.language,
+                                                                                  resource.language))
+    data = {name: getattr(stored.data, name) for name in stored.data.__struct_fields__}
+    data["summaries"] = Summaries(data["summaries"])
+    return Index(format=stored.format, fingerprint=stored.fingerprint, resources=stored.resources,
+                 data=SiteData(**data))
+
+
+class BodyCache:
+    """Bodies read from the pack on first use, kept while they fit in `budget` bytes (LRU)."""
+
+    def __init__(self, pack: Path, budget: int):
+        self.fd = os.open(pack, os.O_RDONLY)
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[tuple[int, int], bytes] = OrderedDict()
+
+    def get(self, offset: int, length: int) -> bytes:
+        key = (offset, length)
+        body = self.items.get(key)
+        if body is not None:
+            self.items.move_to_end(key)
+            return body
+        body = os.pread(self.fd, length, offset)
+        if length <= self.budget:
+            self.items[key] = body
+            self.used += length
+            while self.used > self.budget:
+                _, dropped = self.items.popitem(last=False)
+                self.used -= len(dropped)
+        return body
+
+    def close(self) -> None:
+        os.close(self.fd)

@@ -1,0 +1,1 @@
+"""Language machinery: negotiation, the safe inline Markdown renderer, template i18n, translation notices."""

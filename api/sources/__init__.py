@@ -1,0 +1,1 @@
+"""Reading the sources: English Markdown, gettext catalogs, conditions, crisis lines, the dates ledger."""

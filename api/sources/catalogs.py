@@ -1,0 +1,388 @@
+"""Load gettext catalogs, keep only translations that are safe to serve, and count them.
+
+Each locale has ``locales/<folder>/LC_MESSAGES/content.po`` (article text, msgctxt = slug)
+and ``ui.po`` (interface text). A translation is served only if it is not fuzzy, not empty
+and *valid*: same link targets and emphasis as the English (content), same ``%(name)s``
+placeholders (ui), the right number of plural forms. Anything else falls back to English
+for that one segment and is reported once, with file and line, in :attr:`Catalogs.problems`.
+
+Review state lives in the catalogs themselves, as header comment lines that Babel, msgmerge,
+Poedit and Weblate all keep::
+
+    # Review: medication-and-therapy draft 67100b8dc710
+    # Review: ui reviewed
+
+``draft`` is a machine or non-specialist draft; ``reviewed`` means a qualified translator
+checked it against the English whose text hash follows. When the English changes, the hash
+no longer matches and a reviewed article reads as ``outdated``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+import io
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from api.core.locales import Locale
+from api.i18n.markup import render_inline, shape, unsafe_links
+from api.sources.content import Article
+
+log = logging.getLogger(__name__)
+
+# Every %-directive, whole: `%(name)s`, but also `%(name)d`, `%(name)100s`, `%c`, a lone `%`.
+DIRECTIVE = re.compile(r"%(?:\((?P<name>[^)]*)\))?(?P<spec>[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?)(?P<conv>.?)",
+                       re.DOTALL)
+RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# C0 and C1 controls (tab and newline excepted): they break XML feeds and can hide text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+DIGIT_RUN = re.compile(r"\d+")
+DOMAIN = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\b", re.IGNORECASE)
+CRISIS_CONTEXT = "crisis"
+PLURAL_RANGE = range(1001)
+REVIEW_LINE = re.compile(r"^#?\s*Review:\s*(\S+)\s+(draft|reviewed)(?:\s+([0-9a-f]{6,64}))?\s*$", re.MULTILINE)
+HASH_LEN = 12
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Stats:
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    invalid: int = 0  # translated but refused (bad markup or placeholders): served in English
+    obsolete: int = 0
+
+    @property
+    def percent(self) -> int:
+        # Floor, so "100" is only ever said of a complete translation.
+        return 100 if self.total == 0 else (100 * self.translated) // self.total
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "total": self.total, "translated": self.translated, "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated, "invalid": self.invalid,
+            "obsolete": self.obsolete, "percent": self.percent,
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    state: str  # "source", "draft", "reviewed" or "outdated"
+    source_hash: str | None = None
+
+
+def directives(text: str) -> list[str]:
+    """Every %-directive in a string, in order, as written (`%%` excluded)."""
+    return [m.group(0) for m in DIRECTIVE.finditer(text) if m.group(0) != "%%"]
+
+
+def placeholder_problems(msgid: str, text: str) -> list[str]:
+    """A translation must use exactly the English's `%(name)s` placeholders, each as written there:
+    a changed conversion (`%(num)d`), width or precision (`%(site)100000s`) or a stray `%` would
+    fail, or bloat the page, when the real (string) values are put in."""
+    wanted, found = sorted(directives(msgid)), sorted(directives(text))
+    if wanted == found:
+        return []
+    if {m.group("name") for m in DIRECTIVE.finditer(msgid)} == {m.group("name") for m in DIRECTIVE.finditer(text)}:
+        extra = sorted(set(found) - set(wanted)) or found
+        return [f"placeholders must be written exactly as in the English {wanted or 'none'}, found {extra}"]
+    names = sorted(n for n in (m.group("name") for m in DIRECTIVE.finditer(msgid)) if n)
+    got = sorted(n for n in (m.group("name") for m in DIRECTIVE.finditer(text)) if n)
+    return [f"placeholders differ: expected {names or 'none'}, found {got or found or 'none'}"]
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits in any script (Persian ۹۸۸, Devanagari ९८८) as ASCII, so a number is compared by value."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def crisis_problems(msgid: str, text: str, numbers: bool) -> list[str]:
+    """Help-now text may be translated, but never its web addresses, nor the numbers of a contact
+    label (`numbers`): a reader in danger acts on them ("Call 988" must dial what it says)."""
+    problems = []
+    if numbers and DIGIT_RUN.findall(_ascii_digits(text)) != DIGIT_RUN.findall(msgid):
+        problems.append(f"help-now numbers must stay exactly {DIGIT_RUN.findall(msgid) or 'none'}, "
+                        f"found {DIGIT_RUN.findall(_ascii_digits(text)) or 'none'}")
+    wanted = sorted(d.lower() for d in DOMAIN.findall(msgid))
+    found = sorted(d.lower() for d in DOMAIN.findall(text))
+    if wanted != found:
+        problems.append(f"help-now web addresses must stay exactly {wanted or 'none'}, found {found or 'none'}")
+    return problems
+
+
+def plural_rule_problem(plural_forms: str, num_plurals: int) -> str | None:
+    """Why a Plural-Forms rule cannot be used (it would crash or pick a form that does not exist)."""
+    match = re.search(r"plural\s*=\s*([^;]*)", plural_forms)
+    if not match:
+        return "Plural-Forms has no plural= rule"
+    try:
+        rule = gettext.c2py(match.group(1))
+        bad = next((n for n in PLURAL_RANGE if not 0 <= rule(n) < num_plurals), None)
+    except (ValueError, SyntaxError, ArithmeticError, RecursionError, TypeError) as exc:
+        return f"Plural-Forms rule {match.group(1).strip()!r} cannot be used: {type(exc).__name__}: {exc}"
+    if bad is not None:
+        return f"Plural-Forms rule {match.group(1).strip()!r} gives form {rule(bad)} for n={bad}, " \
+               f"but nplurals={num_plurals}"
+    return None
+
+
+def message_problems(msg: Message, domain: str, num_plurals: int, protected: Collection[str] = ()) -> list[str]:
+    """Why a (non-empty, non-fuzzy) translation must not be served; empty when it is fine."""
+    if not msg.id or not msg.string:
+        return []
+    problems: list[str] = []
+    ids = msg.id if isinstance(msg.id, (list, tuple)) else (msg.id,)
+    strings = msg.string if isinstance(msg.string, (list, tuple)) else (msg.string,)
+    if isinstance(msg.id, (list, tuple)) and len(strings) != num_plurals:
+        problems.append(f"has {len(strings)} plural forms, the catalog's Plural-Forms says {num_plurals}")
+    for text in strings:
+        if not text:
+            continue
+        if CONTROL.search(text):
+            problems.append("contains a control character, which is never served")
+        if domain == "content":
+            if shape(ids[0]) != shape(text):
+                problems.append(
+                    f"markup differs from the English: expected {shape(ids[0]).describe()}, "
+                    f"found {shape(text).describe()}"
+                )
+            for url in unsafe_links(text):
+                problems.append(f"link target {url!r} is not allowed (only http, https, mailto, tel, relative)")
+            if RAW_TAG.search(text) and not RAW_TAG.search(ids[0]):
+                problems.append("contains raw HTML, which is never rendered")
+            elif RAW_TAG.search(render_inline(text).text) and not RAW_TAG.search(render_inline(ids[0]).text):
+                # `&lt;img …&gt;` is inert in our HTML but becomes `<img …>` in the JSON `text` a partner shows.
+                problems.append("its plain text contains HTML markup (e.g. written as entities)")
+        else:
+            problems += placeholder_problems(ids[-1], text)
+            if RAW_TAG.search(html.unescape(text)) and not RAW_TAG.search(html.unescape(ids[-1])):
+                problems.append("contains HTML markup, which is never rendered")
+            if msg.context == CRISIS_CONTEXT:
+                problems += crisis_problems(ids[-1], text, numbers=ids[-1] in protected)
+    return problems
+
+
+def header_line(path: Path, name: str) -> int:
+    """The line of a header field (e.g. Plural-Forms) in a .po file, for file:line messages."""
+    try:
+        for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+            if line.lstrip('"').startswith(name + ":"):
+                return number
+    except OSError:
+        pass
+    return 1
+
+
+def _key(msg: Message) -> tuple[str | None, str]:
+    msgid = msg.id[0] if isinstance(msg.id, (list, tuple)) else msg.id
+    return msg.context, msgid
+
+
+def _complete(msg: Message) -> bool:
+    """Every form has text (a plural entry with one empty form is not translated)."""
+    return all(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
+
+
+def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
+    with path.open("rb") as fp:
+        return read_po(fp, locale=locale, abort_invalid=strict)
+
+
+def reviews_from(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
+    return {m.group(1): (m.group(2), m.group(3)) for m in REVIEW_LINE.finditer(catalog.header_comment or "")}
+
+
+@dataclass
+class LocaleCatalogs:
+    locale: Locale
+    content: dict[tuple[str, str], str] = field(default_factory=dict)
+    ui: NullTranslations = field(default_factory=NullTranslations)
+    article_stats: dict[str, Stats] = field(default_factory=dict)
+    ui_stats: Stats = field(default_factory=Stats)
+    reviews: dict[str, Review] = field(default_factory=dict)
+
+    def translate(self, slug: str, source: str) -> str | None:
+        return self.content.get((slug, source))
+
+    def review(self, scope: str) -> Review:
+        return self.reviews.get(scope, Review("source" if self.locale.is_source else "draft"))
+
+    @property
+    def content_stats(self) -> Stats:
+        total = Stats()
+        for st in self.article_stats.values():
+            for name in ("total", "translated", "fuzzy", "untranslated", "invalid", "obsolete"):
+                setattr(total, name, getattr(total, name) + getattr(st, name))
+        return total
+
+
+class Catalogs:
+    """Every locale's catalogs, loaded once at start-up (they change only on deploy)."""
+
+    def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale],
+                 protected: Collection[str] = ()):
+        self.locales_dir = locales_dir
+        self.protected = protected  # help-now contact labels: their numbers and domains must survive
+        self.problems: list[Problem] = []
+        self.by_tag: dict[str, LocaleCatalogs] = {}
+        ui_template = locales_dir / "ui.pot"
+        self.ui_ids = (
+            {_key(m) for m in read_catalog(ui_template) if m.id} if ui_template.exists() else set()
+        )
+        for loc in locales:
+            self.by_tag[loc.tag] = self._load_locale(loc, articles)
+        for problem in self.problems:
+            log.warning("translation not served: %s", problem)
+
+    def __getitem__(self, tag: str) -> LocaleCatalogs:
+        return self.by_tag[tag]
+
+    def _load_locale(self, loc: Locale, articles: dict[str, Article]) -> LocaleCatalogs:
+        lc = LocaleCatalogs(loc)
+        if loc.is_source:
+            for slug, article in articles.items():
+                n = len({s.source for s in article.segments()})
+                lc.article_stats[slug] = Stats(total=n, translated=n)
+                lc.reviews[slug] = Review("source", article.source_hash[:HASH_LEN])
+            lc.ui_stats = Stats(total=len(self.ui_ids), translated=len(self.ui_ids))
+            lc.reviews["ui"] = Review("source")
+            return lc
+        folder = self.locales_dir / loc.folder / "LC_MESSAGES"
+        content_cat = self._read(folder / "content.po", loc)
+        ui_cat = self._read(folder / "ui.po", loc)
+        lc.content, lc.article_stats = self._content(content_cat, folder / "content.po", articles)
+        for slug, article in articles.items():
+            lc.reviews[slug] = self._review(content_cat, slug, article.source_hash)
+        lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po")
+        lc.reviews["ui"] = self._review(ui_cat, "ui", None)
+        return lc
+
+    def _content(
+        self, catalog: Catalog | None, path: Path, articles: dict[str, Article]
+    ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
+        """The servable translations of the text the articles use now, and counts per article."""
+        sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
+        served: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str], Message] = {}
+        messages = list(catalog) if catalog is not None else []
+        num_plurals = catalog.num_plurals if catalog is not None else 1
+        for msg in messages:
+            if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
+                continue  # the header, or a plural entry: article text has neither
+            found[(msg.context, msg.id)] = msg
+            if msg.fuzzy or not msg.string:
+                continue
+            problems = message_problems(msg, "content", num_plurals)
+            if problems:
+                self._report(path, msg, problems)
+            elif (msg.context, msg.id) in sources:
+                served[(msg.context, msg.id)] = msg.string
+        stats: dict[str, Stats] = {}
+        # Obsolete entries per article, counted in one pass (per article, it was articles x messages).
+        obsolete: Counter[str | None] = Counter(key[0] for key in found if key not in sources)
+        obsolete.update(m.context for m in (catalog.obsolete.values() if catalog is not None else ()))
+        for slug, article in articles.items():
+            st = stats[slug] = Stats()
+            for source in {s.source for s in article.segments()}:
+                st.total += 1
+                entry = found.get((slug, source))
+                if (slug, source) in served:
+                    st.translated += 1
+                elif entry is not None and entry.string and entry.fuzzy:
+                    st.fuzzy += 1
+                elif entry is not None and entry.string:
+                    st.invalid += 1
+                else:
+                    st.untranslated += 1
+            st.obsolete = obsolete[slug]
+        return served, stats
+
+    def _read(self, path: Path, loc: Locale) -> Catalog | None:
+        if not path.exists():
+            self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
+            return None
+        try:
+            return read_catalog(path, locale=loc.folder)
+        except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
+            self.problems.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
+            return None
+
+    def _report(self, path: Path, msg: Message, problems: list[str]) -> None:
+        for text in problems:
+            self.problems.append(Problem(path, msg.lineno or 0, f"msgid {_key(msg)[1][:60]!r}: {text}"))
+
+    def _review(self, catalog: Catalog | None, scope: str, source_hash: str | None) -> Review:
+        state: str = "draft"
+        reviewed_hash: str | None = None
+        if catalog is not None:
+            state, reviewed_hash = reviews_from(catalog).get(scope, (state, reviewed_hash))
+        if state == "reviewed" and source_hash and reviewed_hash and not source_hash.startswith(reviewed_hash):
+            state = "outdated"
+        return Review(state, reviewed_hash)
+
+    def _ui(self, catalog: Catalog | None, path: Path) -> tuple[NullTranslations, Stats]:
+        st = Stats(total=len(self.ui_ids))
+        if catalog is None:
+            st.untranslated = st.total
+            return NullTranslations(), st
+        rule_problem = plural_rule_problem(catalog.plural_forms, catalog.num_plurals)
+        if rule_problem is not None:
+            # gettext would refuse the file (or crash on some n): this locale's interface is English.
+            self.problems.append(Problem(path, header_line(path, "Plural-Forms"), rule_problem))
+            st.invalid = st.total
+            return NullTranslations(), st
+        served = Catalog(locale=catalog.locale, charset="utf-8")
+        served.mime_headers = [("Plural-Forms", catalog.plural_forms)]  # the file's rule drives ngettext
+        found: dict[tuple[str | None, str], Message] = {}
+        for msg in catalog:
+            if not msg.id:
+                continue
+            found[_key(msg)] = msg
+            if msg.fuzzy or not _complete(msg):
+                continue
+            problems = message_problems(msg, "ui", catalog.num_plurals, self.protected)
+            if problems:
+                self._report(path, msg, problems)
+                continue
+            served[msg.id] = msg
+        for key in self.ui_ids:
+            entry = found.get(key)
+            if entry is None or not _complete(entry):
+                st.untranslated += 1
+            elif entry.fuzzy:
+                st.fuzzy += 1
+            elif served.get(entry.id, entry.context) is None:
+                st.invalid += 1
+            else:
+                st.translated += 1
+        st.obsolete = len(catalog.obsolete) + sum(1 for key in found if key not in self.ui_ids)
+        buf = io.BytesIO()
+        write_mo(buf, served)
+        buf.seek(0)
+        try:
+            return Translations(buf, domain="ui"), st
+        except Exception as exc:  # noqa: BLE001  # one broken catalog must never stop the site
+            self.problems.append(Problem(path, 0, f"cannot be used: {exc}"))
+            return NullTranslations(), Stats(total=st.total, invalid=st.total)

@@ -1,0 +1,206 @@
+"""Command line: ``bothand serve | build | export | extract | update | init | check | status | mirror``.
+
+``extract`` runs ``pybabel extract`` for both domains and keeps the committed .pot when only
+its POT-Creation-Date would change, so re-running it on unchanged sources changes nothing.
+``check`` is what CI runs: every problem is printed as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from api.core.settings import ROOT, Settings
+from api.tools.extraction import DOMAINS, extract_to, messages, pybabel
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    locales_dir = Settings().locales_dir
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in extract_to(Path(tmp)).values():
+            target = locales_dir / path.name
+            if target.exists() and messages(path) == messages(target):
+                print(f"{target.relative_to(ROOT)}: unchanged")
+                continue
+            target.write_text(path.read_text("utf-8"), "utf-8")
+            print(f"{target.relative_to(ROOT)}: updated")
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Merge the templates into every catalog (new msgids in, changed ones fuzzy, gone ones obsolete)."""
+    from api.core.locales import load_table
+
+    locales_dir = Settings().locales_dir
+    for loc in load_table(locales_dir):
+        if loc.is_source:
+            continue
+        for domain in DOMAINS:
+            po = locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po"
+            if po.exists():
+                pybabel("update", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
+                         "-l", loc.folder, "--previous")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start catalogs for a new locale from the templates."""
+    locales_dir = Settings().locales_dir
+    for domain in DOMAINS:
+        pybabel("init", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
+                 "-l", args.locale.replace("-", "_"))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from api.tools.checks import check_all, crisis_warnings
+    from api.tools.termbase import check_terms
+
+    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
+    problems = check_all(settings, stale=not args.skip_stale)
+    glossary_problems, warnings = check_terms(settings.locales_dir, ROOT)
+    problems += glossary_problems
+    stale = crisis_warnings(settings)  # help-now facts to check again at their source: never fail the build
+    for problem in [*problems, *warnings, *stale]:
+        print(problem)
+    if stale:
+        print(f"{len(stale)} help-now resource(s) not verified for over 6 months", file=sys.stderr)
+    print(f"{len(problems)} problem(s), {len(warnings)} termbase warning(s)"
+          + (" (--strict: warnings fail)" if args.strict and warnings else ""), file=sys.stderr)
+    return 1 if problems or (args.strict and warnings) else 0
+
+
+def cmd_stamp(args: argparse.Namespace) -> int:
+    """Record today's date for every translation whose text changed (locales/updated.json, api/ledger.py)."""
+    import datetime as dt
+
+    from api.build.dates import stamp_site
+    from api.sources.ledger import path
+
+    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    changes = stamp_site(settings, today, write=not args.check)
+    file = path(settings.locales_dir)
+    shown = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+    for line in changes:
+        print(f"{shown}: {line}")
+    if args.check and changes:
+        print(f"{len(changes)} translation(s) changed since they were stamped: run `make stamp` and commit {shown}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from api.tools.checks import status_table
+
+    print(status_table(Settings()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.app:app", host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the snapshot the server answers from (api.build.builder), and say where and how long."""
+    import time
+
+    from api.build.builder import build
+
+    started = time.perf_counter()
+    folder = build(Settings())
+    print(f"built {folder} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the site as static files for nginx, an object store or a CDN (api.export.writer)."""
+    from api.export.writer import ExportError, export
+
+    try:
+        result = export(Settings(), args.dir)
+    except ExportError as exc:
+        print(f"bothand export: {exc}", file=sys.stderr)
+        return 2
+    print(f"exported {len(result.files)} resources ({result.written} files, {result.bytes / 2**20:.1f} MiB) "
+          f"to {result.folder} in {result.seconds:.1f} s")
+    return 0
+
+
+def cmd_mirror(args: argparse.Namespace) -> int:
+    """Exit 0: all mirrored and verified; 1: some articles or languages failed; 2: usage error or total failure."""
+    from api.mirror import mirror, report
+
+    if not args.lang and not args.all_languages:
+        print("bothand mirror: give --lang TAG (repeatable) or --all-languages", file=sys.stderr)
+        return 2
+    result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang,
+                    concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, full_listing=args.full,
+                    progress=sys.stderr if sys.stderr.isatty() else None)
+    report(result, verbose=args.verbose or sys.stdout.isatty())
+    return result.exit_status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bothand", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the site and API")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("build", help="build the site snapshot (every page and API resource)").set_defaults(
+        func=cmd_build)
+    export = sub.add_parser(
+        "export", help="write the whole site and API as static files (for nginx, an object store or a CDN)",
+        description="Write every page, embed, API resource, feed and asset as files (with .gz and .br), "
+                    "plus the nginx snippets deploy/nginx-static.conf includes. The absolute links name "
+                    "BOTHAND_BASE_URL: set it to the public origin first.")
+    export.add_argument("dir", metavar="DIR", type=Path, help="the export folder (replaced if it holds an export)")
+    export.set_defaults(func=cmd_export)
+    sub.add_parser("extract", help="re-extract locales/*.pot from content and templates").set_defaults(func=cmd_extract)
+    sub.add_parser("update", help="merge the .pot templates into every locale's catalogs").set_defaults(func=cmd_update)
+    init = sub.add_parser("init", help="start catalogs for a new locale")
+    init.add_argument("locale", help="BCP 47 tag, e.g. pt-BR")
+    init.set_defaults(func=cmd_init)
+    check = sub.add_parser("check", help="fail on any catalog problem, naming file and line")
+    check.add_argument("--skip-stale", action="store_true", help="do not re-extract to compare the .pot files")
+    check.add_argument("--strict", action="store_true", help="also fail on warnings (termbase terms not used)")
+    check.add_argument("--locales", type=Path, help="check the catalogs in this folder instead of locales/")
+    check.set_defaults(func=cmd_check)
+    sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
+    stamp = sub.add_parser("stamp", help="date every translation whose text changed (locales/updated.json)")
+    stamp.add_argument("--check", action="store_true", help="change nothing; fail if a translation needs a stamp")
+    stamp.add_argument("--today", metavar="YYYY-MM-DD", help="the date to record (default: today)")
+    stamp.add_argument("--locales", type=Path, help="the catalogs folder (default: locales/)")
+    stamp.set_defaults(func=cmd_stamp)
+    mirror = sub.add_parser(
+        "mirror", help="keep a verified local copy of the articles (for clinic portals)",
+        description="Copy every article in the chosen languages from a Bothand site into DIR, revalidating "
+                    "with ETags on later runs. Writes DIR/<lang>/<slug>.json, <slug>.html and manifest.json.",
+        epilog="exit status: 0 everything mirrored and verified; 1 partial failure (some articles or languages "
+               "failed, their previous copies kept); 2 usage error or total failure (nothing mirrored)")
+    mirror.add_argument("base_url", metavar="BASE_URL", help="the site, e.g. https://bothand.example")
+    mirror.add_argument("dir", metavar="DIR", type=Path, help="the mirror folder (created if missing)")
+    mirror.add_argument("--lang", action="append", metavar="TAG", help="BCP 47 tag, e.g. es, pt-BR (repeatable)")
+    mirror.add_argument("--all-languages", action="store_true", help="every language /api/v1/locales lists")
+    mirror.add_argument("--concurrency", type=int, default=4, help="parallel requests (default 4)")
+    mirror.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    mirror.add_argument("--retries", type=int, default=3,
+                        help="retries of a request on 429, 5xx or a lost connection, with backoff (default 3)")
+    mirror.add_argument("--full", action="store_true", help="list every article, not only those updated since")
+    mirror.add_argument("-v", "--verbose", action="store_true", help="print a summary line even when not on a terminal")
+    mirror.set_defaults(func=cmd_mirror)
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

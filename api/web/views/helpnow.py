@@ -1,0 +1,173 @@
+"""Help-now by country for readers: the help pages, the `country` cookie, and embeds with ?country=.
+
+No geolocation and no IP lookup: a country is only ever what the reader (or a partner's
+``?country=``) chose. Every help-now page is prebuilt (api.build.helpnow); these views only pick one:
+
+* ``/{lang}/help?country=CA`` (the country form) -> ``/{lang}/help/CA``, through
+  ``/choose-country/CA`` when the reader ticked "remember";
+* ``/{lang}/help`` -> the remembered country's page if there is a ``country`` cookie, else the
+  page without a country (``Vary: Cookie``, private: it depends on the reader's cookie);
+* ``/{lang}/help/MX`` (a country with no line here) -> the page for any other country;
+* ``/choose-country/{CC}`` sets the ``country`` cookie (``none`` deletes it), like
+  ``/choose-language/{lang}``: the only other cookie the site sets;
+* ``/embed/{lang}/{slug}?country=CC&resize=0``: the embed with that country's block.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import msgspec
+from markupsafe import escape
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from api.core import models as m
+from api.core.countries import parse_country
+from api.core.locales import Locale
+from api.core.problems import Problem, unknown_article, unknown_language
+from api.core.resources import OTHER, embed_key, help_key
+from api.core.urls import URLs
+from api.web.errors import Redirect
+from api.web.views.common import from_snapshot, reader_locale, site
+from api.web.views.pages import COOKIE_MAX_AGE, SAFE_NEXT
+
+COUNTRY_COOKIE = "country"
+FORGET = "none"
+
+
+def _locale(request: Request) -> Locale:
+    """The URL's language; a case variant (`/pt-br/`) is redirected to the served tag."""
+    s = site(request)
+    tag = request.path_params["lang"]
+    loc = s.table.by_tag(tag)
+    if loc is None:
+        raise unknown_language(tag, s.table.tags)
+    if loc.tag != tag:
+        query = request.url.query
+        raise Redirect(request.url.path.replace(f"/{tag}", f"/{loc.tag}", 1) + ("?" + query if query else ""))
+    return loc
+
+
+def _country_param(request: Request) -> str | None:
+    """The `country` parameter: None when absent or empty (not chosen); 400 when not a country code."""
+    raw = request.query_params.get("country", "")
+    if not raw:
+        return None
+    code = parse_country(raw[:8])
+    if code is None:
+        raise HTTPException(400, "country must be an ISO 3166-1 alpha-2 code, e.g. CA")
+    return code
+
+
+def _with_lines(request: Request, code: str) -> bool:
+    s = site(request)
+    return code in s.index.data.crisis.get(s.table.source.tag, {})
+
+
+async def help_index(request: Request) -> Response:
+    """/{lang}/help: the country form's target, and the remembered country's page."""
+    s = site(request)
+    loc = _locale(request)
+    if "country" in request.query_params:
+        code = _country_param(request)
+        remember = request.query_params.get("remember") == "1"
+        if code is not None:
+            target = s.urls.help(loc, code)
+            return RedirectResponse(s.urls.choose_country(code, target) if remember else target, status_code=303)
+        if remember:  # "not chosen", remembered: forget the country
+            return RedirectResponse(s.urls.choose_country(FORGET, s.urls.help(loc)), status_code=303)
+        response = from_snapshot(request, s.by_key[help_key(loc)])
+    else:
+        saved = parse_country(request.cookies.get(COUNTRY_COOKIE, "")[:8])
+        if saved is not None:
+            response = RedirectResponse(s.urls.help(loc, saved), status_code=303)
+        else:
+            response = from_snapshot(request, s.by_key[help_key(loc)])
+    # The answer depends on the reader's cookie: never share it between readers.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Cookie"
+    return response
+
+
+async def help_country(request: Request) -> Response:
+    """/{lang}/help/{country} that the snapshot did not answer: a lower-case code, or a country with no line here."""
+    s = site(request)
+    loc = _locale(request)
+    raw = request.path_params["country"]
+    code = parse_country(raw[:8])
+    if code is None:
+        raise HTTPException(404)
+    if code != raw:
+        raise Redirect(s.urls.help(loc, code))
+    return from_snapshot(request, s.by_key[help_key(loc, code if _with_lines(request, code) else OTHER)])
+
+
+async def choose_country(request: Request) -> Response:
+    """The reader asked the site to remember a country (or to forget it): the `country` cookie, then go."""
+    s = site(request)
+    raw = request.path_params["country"]
+    code = None if raw == FORGET else parse_country(raw[:8])
+    if code is None and raw != FORGET:
+        raise HTTPException(404)
+    target = request.query_params.get("next", "")
+    if not SAFE_NEXT.fullmatch(target) or urlsplit(target).netloc:
+        target = s.urls.help(reader_locale(request)[0], code)  # only a plain path on this site
+    response = RedirectResponse(target, status_code=303)
+    secure = s.urls.origin.startswith("https:")
+    if code is None:
+        response.delete_cookie(COUNTRY_COOKIE, path="/", samesite="lax", secure=secure, httponly=True)
+    else:
+        response.set_cookie(COUNTRY_COOKIE, code, max_age=COOKIE_MAX_AGE, path="/", samesite="lax", secure=secure,
+                            httponly=True)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def embed(request: Request) -> Response:
+    """/embed/{lang}/{slug} with a query the snapshot did not answer (e.g. ?country=MX, ?country=ca)."""
+    s = site(request)
+    loc = _locale(request)
+    slug = request.path_params["slug"]
+    if slug not in s.slugs:
+        raise unknown_article(slug)
+    code = _country_param(request)
+    resize = request.query_params.get("resize") != "0"
+    if code is not None and not _with_lines(request, code):
+        code = OTHER
+    resource = s.by_key.get(embed_key(loc, slug, code, resize))
+    if resource is None:
+        raise HTTPException(404)
+    return from_snapshot(request, resource)
+
+
+# Partners: ?country= on the JSON API and oEmbed ------------------------------------------------------
+
+def api_country(request: Request) -> str | None:
+    """The API's `country` parameter (ISO 3166-1 alpha-2, any case); None when absent (empty is an error,
+    as the OpenAPI document says)."""
+    raw = request.query_params.get("country")
+    if raw is None:
+        return None
+    code = parse_country(raw[:8]) if raw else None
+    if code is None:
+        raise Problem(400, "country must be an ISO 3166-1 alpha-2 country code, e.g. CA or MX.",
+                      kind="invalid-parameter", parameter="country")
+    return code
+
+
+def crisis_for(request: Request, tag: str, country: str) -> m.Crisis:
+    """The help-now block of a language for a reader in `country`, as the build made it."""
+    blocks = site(request).index.data.crisis[tag]
+    block = blocks.get(country)
+    return block if block is not None else msgspec.structs.replace(blocks[OTHER], country=country)
+
+
+def with_country(urls: URLs, loc: Locale, slug: str, model: m.OEmbed, country: str | None) -> m.OEmbed:
+    """oEmbed whose iframe shows `country`'s help-now block (the embed URL gets ?country=)."""
+    if country is None:
+        return model
+    plain = f'src="{escape(urls.absolute(urls.embed(loc, slug)))}"'
+    chosen = f'src="{escape(urls.absolute(urls.embed_for(loc, slug, country)))}"'
+    return msgspec.structs.replace(model, html=model.html.replace(plain, chosen, 1))

@@ -1,0 +1,62 @@
+"""oEmbed for partners: the article embeds themselves are snapshot pages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.core import models as m
+from api.core.problems import Problem
+from api.core.resources import oembed as oembed_model
+from api.web.views.api import json_response
+from api.web.views.common import check_params, site
+from api.web.views.helpnow import api_country, with_country
+
+OEMBED_PARAMS = ("url", "format", "maxwidth", "maxheight", "country")
+MIN_DIMENSION = 50  # pixels: a smaller maxwidth or maxheight is raised to this
+NUMBER = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²"
+
+
+async def oembed(request: Request) -> Response:
+    """oEmbed 1.0 (https://oembed.com): type `rich`, JSON only."""
+    check_params(request, OEMBED_PARAMS)
+    s = site(request)
+    url = request.query_params.get("url")
+    fmt = request.query_params.get("format", "json")
+    if fmt == "xml":  # a real oEmbed format we do not offer: the spec's answer is 501
+        raise Problem(501, "Only format=json is supported.", kind="unsupported-format")
+    if fmt != "json":
+        raise Problem(400, "format must be json.", kind="invalid-parameter", parameter="format")
+    if not url:
+        raise Problem(400, "The url parameter is required.", kind="invalid-parameter", parameter="url")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises ValueError on a malformed port
+    except ValueError:
+        raise Problem(400, "url is not a valid URL.", kind="invalid-parameter", parameter="url") from None
+    segments = parts.path.strip("/").split("/")
+    loc = s.table.by_tag(segments[0]) if segments else None
+    summary = s.summary(segments[2], loc.tag) if loc is not None and len(segments) == 3 else None
+    if (parts.netloc != urlsplit(s.urls.origin).netloc or loc is None or segments[1] != "articles"
+            or summary is None):
+        raise Problem(404, "That URL is not an article on this site.", kind="unknown-article")
+    width = _dimension(request, "maxwidth")
+    height = _dimension(request, "maxheight")
+    model = oembed_model(s.urls, loc, summary, s.settings.max_age, width, height)
+    body = m.encode(with_country(s.urls, loc, summary.slug, model, api_country(request)))
+    return json_response(body, None)
+
+
+def _dimension(request: Request, name: str) -> int | None:
+    """A maxwidth/maxheight in pixels. It is an upper bound (oEmbed 2.2.1), so a value out of range is
+    clamped, not refused: below MIN_DIMENSION an article cannot be read, and above the embed's own size it
+    changes nothing. Only a value that is not a whole number is a 400."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not NUMBER.fullmatch(raw):
+        raise Problem(400, f"{name} must be a whole number of pixels.", kind="invalid-parameter", parameter=name)
+    return max(MIN_DIMENSION, int(raw) if len(raw) <= 9 else 10**9)
