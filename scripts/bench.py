@@ -472,7 +472,7 @@ def nginx_row(page: str) -> tuple[Load | None, Load | None, float, str]:
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         return None, None, 0.0, "n/a (no nginx: scripts/install-test-deps)"
     from api.core.settings import Settings
-    from api.export.writer import export
+    from api.export import export
     from tests.static_server import configured  # the shipped config with folder, port and name replaced
 
     say("exporting the real corpus for nginx")

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from api.core.settings import ROOT, Settings
-from api.export.writer import ExportResult, export
+from api.export import ExportResult, export
 from tests.browser.harness import _free_port, wait_until_up
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -49,7 +49,8 @@ root = {str(ROOT)!r}
 print("\\n".join(p for p in seen if p.startswith(root) or not p.startswith(("/usr", sys.prefix, sys.base_prefix))))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path,
-                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BOTHAND_BUILD_DIR": str(tmp_path / "b")})
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+                              "BOTHAND_BUILD_DIR": str(tmp_path / "b")})
     assert out.stdout.strip() == "", out.stdout
     assert not (tmp_path / "b").exists()
 

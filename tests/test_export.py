@@ -21,8 +21,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
+from api.core.routes import ROUTES, Address, at
 from api.core.settings import Settings
-from api.export.writer import ExportError, ExportResult, export, file_for
+from api.core.snapshot import read_addresses
+from api.export import ExportError, ExportResult, export, file_for
 from tests.browser.harness import _free_port, live_server
 from tests.conftest import BASE, FAST_BROTLI, SLUG
 from tests.htmltext import find
@@ -54,38 +56,39 @@ def tree(root: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize(("key", "media_type", "path"), [
-    ("/es/", HTML, "es/index.html"),
-    (f"/es/articles/{SLUG}", HTML, f"es/articles/{SLUG}.html"),
-    ("/es/page/2", HTML, "es/page/2.html"),
-    ("/es/feed.xml", "application/atom+xml", "es/feed.xml"),
-    ("/static/site.css", "text/css; charset=utf-8", "static/site.css"),
-    (f"/embed/es/{SLUG}?resize=0", HTML, f"embed/es/{SLUG}.resize-0.html"),
-    (f"/embed/es/{SLUG}?country=CA&resize=0", HTML, f"embed/es/{SLUG}.country-CA.resize-0.html"),
-    (f"/api/v1/articles/{SLUG}?lang=pt-BR", "application/json", f"api/v1/articles/{SLUG}/pt-BR.json"),
-    ("/api/v1/articles?lang=es", "application/json", "api/v1/article-list/es/1.json"),
-    ("/api/v1/articles?lang=es&page=3&per_page=20", "application/json", "api/v1/article-list/es/3.json"),
-    ("/api/v1/locales", "application/json", "api/v1/locales.json"),
-    (f"/api/oembed?url=http%3A%2F%2Ftestserver%2Far%2Farticles%2F{SLUG}&format=json", "application/json",
+@pytest.mark.parametrize(("address", "path"), [
+    (at("home", lang="es"), "es/index.html"),
+    (at("article_page", lang="es", slug=SLUG), f"es/articles/{SLUG}.html"),
+    (at("home_page", lang="es", number=2), "es/page/2.html"),
+    (at("feed", lang="es"), "es/feed.xml"),
+    (at("static", name="site.css"), "static/site.css"),
+    (at("embed", lang="es", slug=SLUG, resize="0"), f"embed/es/{SLUG}.resize-0.html"),
+    (at("embed", lang="es", slug=SLUG, country="CA", resize="0"), f"embed/es/{SLUG}.country-CA.resize-0.html"),
+    (at("api_article", slug=SLUG, lang="pt-BR"), f"api/v1/articles/{SLUG}/pt-BR.json"),
+    (at("api_articles", lang="es"), "api/v1/article-list/es/1.json"),
+    (at("api_articles", lang="es", page=3, per_page=20), "api/v1/article-list/es/3.json"),
+    (at("locales"), "api/v1/locales.json"),
+    (at("oembed", url=f"http://testserver/ar/articles/{SLUG}", format="json", lang="ar", slug=SLUG),
      f"api/oembed/ar/{SLUG}.json"),
-    ("!error/fa/404/not-found", HTML, "_errors/fa/404-not-found.html"),
-    ("!help/es/help", HTML, "_alt/help/es/help.html"),
+    (at("error_page", lang="fa", status=404, kind="not-found"), "_errors/fa/404-not-found.html"),
+    (at("help_any", lang="es"), "_alt/help/es/help.html"),
 ])
-def test_urls_map_onto_files_a_web_server_can_find(key: str, media_type: str, path: str) -> None:
-    assert file_for(key, media_type) == path
+def test_addresses_map_onto_files_a_web_server_can_find(address: Address, path: str) -> None:
+    assert file_for(address) == path
 
 
-@pytest.mark.parametrize("key", [
-    "/api/v1/articles?lang=es&page=1&per_page=50",  # only the default page size is exported
-    "/api/v1/articles?updated_since=2026-01-01",
-    "/es/articles/x?next=/evil",  # a value that is not a plain name
-    "/es/../etc/passwd",
-    "/_bothand/manifest.json",  # reserved for the export's own files
-    "!error/es",
+@pytest.mark.parametrize("address", [
+    at("api_articles", lang="es", updated_since="2026-01-01"),  # a filter: only the app answers it
+    at("embed", lang="es", slug="x", country="C A"),  # a value that is not a plain name
+    at("article_page", lang="..", slug="x"),
+    at("static", name="../etc/passwd"),
+    at("static", name="x\\y"),
+    at("infobutton"),  # no file: only the app answers it
+    at("page", lang="_bothand", page="manifest"),  # reserved for the export's own files
 ])
-def test_what_cannot_be_a_file_is_refused_by_name(key: str) -> None:
+def test_what_cannot_be_a_file_is_refused_by_name(address: Address) -> None:
     with pytest.raises(ExportError, match="cannot export"):
-        file_for(key, HTML)
+        file_for(address)
 
 
 def test_every_resource_is_a_file_with_the_apps_bytes(exported: ExportResult, same_app: TestClient) -> None:
@@ -368,6 +371,41 @@ def test_methods_preflight_and_private_files(static: Static) -> None:
                  f"/es/articles/{SLUG}.html", f"/es/articles/{SLUG}.html.gz", "/es/index.html"):
         assert static.get(path).status_code == 404, path
     assert static.get("/es").headers["location"] == "/es/"
+
+
+# The route table (api/core/routes.py) is the one place a URL is declared: walk it --------------------
+ONLY_A_VIEW = {  # a request for each route that no snapshot resource answers
+    "root": "/", "lang_slash": "/es", "help": "/es/help", "choose_language": "/choose-language/es?next=/es/",
+    "choose_country": "/choose-country/CA?next=/es/help/CA",
+}
+NOT_IN_THIS_CORPUS = {"home_page": "/es/page/2"}
+
+
+def test_every_route_is_served_alike_by_the_app_and_nginx(static: Static) -> None:
+    addresses = read_addresses(static.result.snapshot)
+    keys_of: dict[str, list[str]] = {}
+    for key, address in addresses.items():
+        keys_of.setdefault(address.route, []).append(key)
+        assert address.key == key  # the key is what the table makes of the address: nothing else wrote it
+    for route in ROUTES:
+        if route.name in ONLY_A_VIEW:
+            mine, theirs = static.both(ONLY_A_VIEW[route.name])
+            assert (mine.status_code, mine.headers.get("location")) == (
+                theirs.status_code, theirs.headers.get("location")), route.name
+            continue
+        if route.file is None:  # answered by the app only: the static copy says so
+            assert static.get(route.path).headers["content-type"] == "application/problem+json", route.name
+            continue
+        if route.name not in keys_of:  # this corpus has none (a second home page needs 21 articles)
+            mine, theirs = static.both(NOT_IN_THIS_CORPUS[route.name])
+            assert mine.status_code == theirs.status_code == 404, route.name
+            continue
+        for key in keys_of[route.name][:3]:
+            assert static.result.files[key] == file_for(addresses[key])
+            if route.internal:
+                continue
+            mine, theirs = static.both(key)
+            assert (mine.status_code, mine.content) == (theirs.status_code, theirs.content), key
 
 
 # Hostile paths (issue 21): nothing in a path may reach a header, split a response or leave the site ---

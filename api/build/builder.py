@@ -38,12 +38,13 @@ from api.core.resources import (
     JSON,
     SITE_NAME,
     embed_code,
-    error_key,
     list_key,
     list_links,
     oembed,
 )
+from api.core.routes import at
 from api.core.settings import Settings
+from api.core.snapshot import Draft
 from api.core.urls import URLs
 from api.i18n.notices import translation_notice
 from api.i18n.templating import (
@@ -200,90 +201,107 @@ class Builder:
         return mark_english(self.env.get_template(template).render(ctx)).encode("utf-8")
 
     def drafts(self) -> Iterator[snapshot.Draft]:
-        Draft = snapshot.Draft
-        u = self.urls
+        """Every resource of the site: each locale's pages and API answers, then what is site-wide."""
         data_summaries: dict[str, list[m.Summary]] = {}
-        first_slug = next(iter(self.sources), None)
         for loc in self.table:
             page = self.locale_models(loc)
             data_summaries[loc.tag] = page.summaries
-            lang = loc.tag
-            # Reader pages
-            newest = sorted(page.summaries, key=lambda s: (s.updated, s.slug), reverse=True)
-            pages = max(1, -(-len(newest) // HOME_PER_PAGE))
-            for number in range(1, pages + 1):
-                path = "" if number == 1 else f"page/{number}"
-                chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
-                yield Draft(u.page(loc, path), self.render("home.html", page, path, {
-                    "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
-                    "topics": topics(page.conditions, page.summaries),
-                }), HTML, lang)
-            for article in page.articles:
-                path = f"articles/{article.slug}"
-                yield Draft(u.article_page(loc, article.slug), self.render("article.html", page, path, {
-                    "meta": article_meta(article, loc, self.table, u, SITE_NAME,
-                                         u.absolute(u.page(loc, "developers")) + "#terms"),
+            yield from self._home_pages(page)
+            for article, summary in zip(page.articles, page.summaries, strict=True):
+                yield from self._article(page, article, summary)
+            yield from self._locale_pages(page)
+            yield from self.help_now.drafts(page)
+            yield from self._api_lists(page)
+        yield from self._site_wide()
+        self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),
+                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
+                                      crisis=self.help_now.blocks)
+
+    def _home_pages(self, page: Page) -> Iterator[snapshot.Draft]:
+        lang = page.loc.tag
+        newest = sorted(page.summaries, key=lambda s: (s.updated, s.slug), reverse=True)
+        pages = max(1, -(-len(newest) // HOME_PER_PAGE))
+        for number in range(1, pages + 1):
+            path = "" if number == 1 else f"page/{number}"
+            chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
+            address = at("home", lang=lang) if number == 1 else at("home_page", lang=lang, number=number)
+            yield Draft(address, self.render("home.html", page, path, {
+                "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
+                "topics": topics(page.conditions, page.summaries),
+            }), HTML, lang)
+
+    def _article(self, page: Page, article: m.Article, summary: m.Summary) -> Iterator[snapshot.Draft]:
+        """An article's page, its embeds, its API answer and its oEmbed answer."""
+        u, loc, lang = self.urls, page.loc, page.loc.tag
+        yield Draft(at("article_page", lang=lang, slug=article.slug), self.render(
+            "article.html", page, f"articles/{article.slug}", {
+                "meta": article_meta(article, loc, self.table, u, SITE_NAME,
+                                     u.absolute(u.named(loc, "developers")) + "#terms"),
+                "article": article, "notice": article.notice, "crisis": page.crisis,
+                "json_href": u.api_article(article.slug, loc),
+            }), HTML, lang)
+        canonical = u.absolute(u.article_page(loc, article.slug))
+        site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
+        for resize in (True, False):
+            yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"), self.render(
+                "embed.html", page, None, {
                     "article": article, "notice": article.notice, "crisis": page.crisis,
-                    "json_href": u.api_article(article.slug, loc),
-                }), HTML, lang)
-                canonical = u.absolute(u.article_page(loc, article.slug))
-                site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
-                for resize in (True, False):
-                    key = u.embed(loc, article.slug) + ("" if resize else "?resize=0")
-                    yield Draft(key, self.render("embed.html", page, None, {
-                        "article": article, "notice": article.notice, "crisis": page.crisis,
-                        "canonical": canonical, "site_link": site_link, "resize": resize,
-                    }), HTML, lang, framable=True)
-                yield Draft(u.api_article(article.slug, loc), m.encode(article), JSON, lang,
-                            headers=[("Link", f'<{article.canonical_url}>; rel="canonical"')])
-            for summary in page.summaries:
-                yield Draft(u.oembed(u.absolute(u.article_page(loc, summary.slug))),
-                            m.encode(oembed(u, loc, summary, self.settings.max_age)), JSON)
-            for topic in topics(page.conditions, page.summaries):
-                yield Draft(u.topic(loc, topic.id), self.render("topic.html", page, f"topics/{topic.id}", {
+                    "canonical": canonical, "site_link": site_link, "resize": resize,
+                }), HTML, lang, framable=True)
+        yield Draft(at("api_article", slug=article.slug, lang=lang), m.encode(article), JSON, lang,
+                    headers=[("Link", f'<{article.canonical_url}>; rel="canonical"')])
+        yield Draft(at("oembed", url=canonical, format="json", lang=lang, slug=article.slug),
+                    m.encode(oembed(u, loc, summary, self.settings.max_age)), JSON)
+
+    def _locale_pages(self, page: Page) -> Iterator[snapshot.Draft]:
+        """Topic pages, the pages every language has, the feed and the error pages."""
+        u, lang = self.urls, page.loc.tag
+        for topic in topics(page.conditions, page.summaries):
+            yield Draft(at("topic", lang=lang, topic=topic.id), self.render(
+                "topic.html", page, f"topics/{topic.id}", {
                     "topic": topic.condition, "articles": topic.articles, "crisis": page.crisis,
                 }), HTML, lang)
-            yield from self.help_now.drafts(page)
-            yield Draft(u.page(loc, "accessibility"), self.render(
-                "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}),
-                HTML, lang)
-            rows = [{"loc": other, "cats": self.catalogs[other.tag]} for other in self.table]
-            yield Draft(u.page(loc, "languages"), self.render(
-                "languages.html", page, "languages", {"rows": rows, "slugs": list(self.sources)}), HTML, lang)
-            example = first_slug or "example"
-            title = page.summaries[0].title.text if page.summaries else ""
-            yield Draft(u.page(loc, "developers"), self.render("developers.html", page, "developers", {
-                "example_slug": example, "base": u.origin, "embed_code": embed_code(u, loc, example, title),
-            }), HTML, lang)
-            yield Draft(u.feed(loc), self.atom(page), ATOM_TYPE, lang)
-            # API lists: the plain URL, and every page at the default size (what Link headers name)
-            total = len(page.summaries)
-            for number in range(1, max(1, -(-total // API_PER_PAGE)) + 1):
-                body = m.encode(m.ArticleList(
-                    lang=lang, page=number, per_page=API_PER_PAGE, total=total,
-                    articles=page.summaries[(number - 1) * API_PER_PAGE: number * API_PER_PAGE]))
-                link = [("Link", list_links(u, lang, number, API_PER_PAGE, total, None))]
-                yield Draft(list_key(u, lang, number), body, JSON, lang, headers=link)
-                if number == 1:
-                    yield Draft(list_key(u, lang), body, JSON, lang, headers=link)
-            # Error pages, in this language
-            for status, kind in ERRORS:
-                problem = {"status": status, "kind": kind}
-                yield Draft(error_key(lang, status, kind), self.render("error.html", page, None, {"problem": problem}),
-                            HTML, lang, status=status)
+        yield Draft(at("page", lang=lang, page="accessibility"), self.render(
+            "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}), HTML, lang)
+        rows = [{"loc": other, "cats": self.catalogs[other.tag]} for other in self.table]
+        yield Draft(at("page", lang=lang, page="languages"), self.render(
+            "languages.html", page, "languages", {"rows": rows, "slugs": list(self.sources)}), HTML, lang)
+        example = next(iter(self.sources), "example")
+        title = page.summaries[0].title.text if page.summaries else ""
+        yield Draft(at("page", lang=lang, page="developers"), self.render("developers.html", page, "developers", {
+            "example_slug": example, "base": u.origin, "embed_code": embed_code(u, page.loc, example, title),
+        }), HTML, lang)
+        yield Draft(at("feed", lang=lang), self.atom(page), ATOM_TYPE, lang)
+        for status, kind in ERRORS:
+            problem = {"status": status, "kind": kind}
+            yield Draft(at("error_page", lang=lang, status=status, kind=kind),
+                        self.render("error.html", page, None, {"problem": problem}), HTML, lang, status=status)
+
+    def _api_lists(self, page: Page) -> Iterator[snapshot.Draft]:
+        """The article list: the plain URL, and every page at the default size (what Link headers name)."""
+        lang, total = page.loc.tag, len(page.summaries)
+        for number in range(1, max(1, -(-total // API_PER_PAGE)) + 1):
+            body = m.encode(m.ArticleList(
+                lang=lang, page=number, per_page=API_PER_PAGE, total=total,
+                articles=page.summaries[(number - 1) * API_PER_PAGE: number * API_PER_PAGE]))
+            link = [("Link", list_links(self.urls, lang, number, API_PER_PAGE, total, None))]
+            yield Draft(at("api_articles", lang=lang, page=number, per_page=API_PER_PAGE), body, JSON, lang,
+                        headers=link)
+            if number == 1:
+                yield Draft(at("api_articles", lang=lang), body, JSON, lang, headers=link)
+
+    def _site_wide(self) -> Iterator[snapshot.Draft]:
+        u = self.urls
         locale_list = m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])
-        yield Draft("/api/v1/locales", m.encode(locale_list), JSON)
-        yield Draft("/api/v1/openapi.json", m.encode(document(list(self.sources), self.table.tags, u.origin,
-                                                              self.api_examples(locale_list),
-                                                              self.settings.contact_email)), JSON)
-        yield Draft("/sitemap.xml", self.sitemap(), XML)
-        yield Draft("/robots.txt", (
+        yield Draft(at("locales"), m.encode(locale_list), JSON)
+        yield Draft(at("openapi"), m.encode(document(list(self.sources), self.table.tags, u.origin,
+                                                     self.api_examples(locale_list), self.settings.contact_email)),
+                    JSON)
+        yield Draft(at("site_file", name="sitemap", ext="xml"), self.sitemap(), XML)
+        yield Draft(at("site_file", name="robots", ext="txt"), (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
             f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
         yield from self.static_files()
-        self.data = snapshot.SiteData(origin=u.origin, tags=self.table.tags, slugs=list(self.sources),
-                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
-                                      crisis=self.help_now.blocks)
 
     def api_examples(self, locale_list: m.LocaleList) -> dict[str, tuple[str, Any]]:
         """Real responses for the OpenAPI examples (request, JSON): the locales, and the source language's
@@ -307,10 +325,9 @@ class Builder:
             media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if media.startswith("text/") or media in ("application/javascript", "image/svg+xml"):
                 media += "; charset=utf-8" if media.startswith("text/") else ""
-            key = self.urls.static(path.relative_to(static).as_posix())
-            yield snapshot.Draft(key, path.read_bytes(), media)
+            yield snapshot.Draft(at("static", name=path.relative_to(static).as_posix()), path.read_bytes(), media)
             if path.name == "favicon.ico":
-                yield snapshot.Draft("/favicon.ico", path.read_bytes(), "image/x-icon")
+                yield snapshot.Draft(at("site_file", name="favicon", ext="ico"), path.read_bytes(), "image/x-icon")
 
     # Feeds -----------------------------------------------------------------------------------------
     def atom(self, page: Page) -> bytes:

@@ -28,7 +28,7 @@ from api.build.page import Page, Renderer
 from api.core import models as m
 from api.core import snapshot
 from api.core.locales import Locale
-from api.core.resources import HTML, OTHER, SITE_NAME, embed_key, help_key
+from api.core.resources import HTML, OTHER, SITE_NAME, embed_address, help_address
 from api.core.urls import URLs
 from api.sources.crisis import countries_with_lines, country_options, crisis_block
 
@@ -68,7 +68,7 @@ class HelpNow:
         for country, block in blocks.items():
             chosen = None if country == "" else country
             path = None if chosen == OTHER else URLs.help(loc, chosen)[len(f"/{loc.tag}/"):]
-            yield snapshot.Draft(help_key(loc, chosen), b.render("help.html", page, path, {
+            yield snapshot.Draft(help_address(loc, chosen), b.render("help.html", page, path, {
                 "crisis": block, "country": chosen,
                 "country_label": self.country_label(page, chosen),
             }), HTML, loc.tag)
@@ -78,7 +78,7 @@ class HelpNow:
                 canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
                 site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
                 for resize in (True, False):
-                    yield snapshot.Draft(embed_key(loc, article.slug, chosen, resize), b.render(
+                    yield snapshot.Draft(embed_address(loc, article.slug, chosen, resize), b.render(
                         "embed.html", page, None, {
                             "article": article, "notice": article.notice, "crisis": block,
                             "canonical": canonical, "site_link": site_link, "resize": resize,

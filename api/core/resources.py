@@ -10,6 +10,7 @@ from markupsafe import escape
 
 from api.core import models as m
 from api.core.locales import Locale
+from api.core.routes import Address, at
 from api.core.urls import URLs
 
 SITE_NAME = "Bothand"
@@ -78,17 +79,25 @@ def oembed(urls: URLs, loc: Locale, summary: m.Summary, max_age: int, maxwidth: 
 OTHER = "*"  # the blocks' key for "a country with no line here"; "" is "no country chosen"
 
 
-def help_key(loc: Locale, country: str | None = None) -> str:
-    """Where a help page lies in the snapshot (`!` keys are never a URL: a view picks them)."""
+def help_address(loc: Locale, country: str | None = None) -> Address:
+    """Where a help page lies in the snapshot: `!` keys are never a URL (a view picks them)."""
     if country is None:
-        return "!help" + URLs.help(loc)
+        return at("help_any", lang=loc.tag)
     if country == OTHER:
-        return "!help-other" + URLs.help(loc)
-    return URLs.help(loc, country)
+        return at("help_other", lang=loc.tag)
+    return at("help_country", lang=loc.tag, country=country)
+
+
+def help_key(loc: Locale, country: str | None = None) -> str:
+    return help_address(loc, country).key
+
+
+def embed_address(loc: Locale, slug: str, country: str | None, resize: bool) -> Address:
+    """Where an embed with a country's block lies (the URL itself for a country with lines)."""
+    if country == OTHER:
+        return at("embed_other", lang=loc.tag, slug=slug, resize=None if resize else "0")
+    return at("embed", lang=loc.tag, slug=slug, country=country, resize=None if resize else "0")
 
 
 def embed_key(loc: Locale, slug: str, country: str | None, resize: bool) -> str:
-    """Where an embed with a country's block lies in the snapshot (the URL itself for a country with lines)."""
-    if country == OTHER:
-        return "!embed-other" + URLs.embed_for(loc, slug, None, resize)
-    return URLs.embed_for(loc, slug, country, resize)
+    return embed_address(loc, slug, country, resize).key

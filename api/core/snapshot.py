@@ -1,12 +1,14 @@
 """The immutable site snapshot: every resource as ready bytes, written once by the build.
 
-A snapshot is a folder with two files:
+A snapshot is a folder with three files:
 
 * ``bodies.pack``: every body, and its gzip and brotli variants, one after another;
 * ``index.msgpack``: for each resource its key (the path, with the query string exactly as
   the URL builder writes it), status, media type, language, extra headers, and where each
   variant lies in the pack, with its strong ETag; plus the data the dynamic endpoints need
-  (article summaries per language) and the fingerprint of the sources it was built from.
+  (article summaries per language) and the fingerprint of the sources it was built from;
+* ``addresses.msgpack``: each key's route and parameters (api/core/routes.py), which the static
+  export maps onto file names; the server never reads it.
 
 Start-up reads only the index; bodies are read from the pack on first use and kept in a
 cache bounded by bytes (:class:`BodyCache`), so memory stays flat however many articles ×
@@ -32,10 +34,12 @@ import brotli
 import msgspec
 
 from api.core.models import Crisis, Summary
+from api.core.routes import Address
 
 INDEX = "index.msgpack"
 PACK = "bodies.pack"
-FORMAT = 1
+ADDRESSES = "addresses.msgpack"
+FORMAT = 2  # 2: addresses.msgpack beside the index
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "application/javascript",
                 "image/svg+xml", "application/problem+json")
 MIN_COMPRESS = 256  # smaller bodies are not worth a Content-Encoding
@@ -112,11 +116,12 @@ def compress(body: bytes, media_type: str, brotli_quality: int = 11) -> dict[Enc
 class Draft:
     """A resource being built: its identity body and what describes it."""
 
-    __slots__ = ("key", "body", "status", "media_type", "language", "headers", "framable")
+    __slots__ = ("key", "address", "body", "status", "media_type", "language", "headers", "framable")
 
-    def __init__(self, key: str, body: bytes, media_type: str, language: str | None = None, status: int = 200,
-                 headers: list[tuple[str, str]] | None = None, framable: bool = False):
-        self.key = key
+    def __init__(self, address: Address, body: bytes, media_type: str, language: str | None = None,
+                 status: int = 200, headers: list[tuple[str, str]] | None = None, framable: bool = False):
+        self.key = address.key
+        self.address = address
         self.body = body
         self.status = status
         self.media_type = media_type
@@ -146,12 +151,12 @@ def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fin
            brotli_quality: int) -> None:
     resources: list[Resource] = []
     offset = 0
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, dict[str, str]]] = {}  # key -> (route, parameters): addresses.msgpack
     with (tmp / PACK).open("wb") as pack:
         for draft in drafts:
             if draft.key in seen:
                 raise ValueError(f"two resources at {draft.key}")
-            seen.add(draft.key)
+            seen[draft.key] = (draft.address.route, dict(draft.address.params))
             etag = etag_of(draft.body)
             variants = []
             parts: list[tuple[Encoding, bytes]] = [("identity", draft.body),
@@ -166,6 +171,13 @@ def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fin
                                       variants=variants))
     index = Index(format=FORMAT, fingerprint=fingerprint, resources=resources, data=data())
     (tmp / INDEX).write_bytes(msgspec.msgpack.encode(index, enc_hook=_enc_hook))
+    (tmp / ADDRESSES).write_bytes(msgspec.msgpack.encode(seen))
+
+
+def read_addresses(folder: Path) -> dict[str, Address]:
+    """Each key's route and parameters (what the export names files by)."""
+    raw = msgspec.msgpack.decode((folder / ADDRESSES).read_bytes(), type=dict[str, tuple[str, dict[str, str]]])
+    return {key: Address(route, tuple(sorted(params.items()))) for key, (route, params) in raw.items()}
 
 
 def _enc_hook(value: object) -> object:

@@ -189,6 +189,13 @@ class _Builder:
     def fail(self, line: int, message: str) -> ContentError:
         return ContentError(f"{self.path}:{line}: {message}")
 
+    def _slug(self, meta: dict[str, Any]) -> str:
+        slug = str(meta["slug"])
+        if not SLUG.fullmatch(slug) or len(slug) > 120:
+            line = next((n for n, text in enumerate(self.raw.splitlines(), 1) if text.startswith("slug:")), 1)
+            raise self.fail(line, f"slug {slug[:60]!r}: use lower-case letters, digits and hyphens")
+        return slug
+
     def build(self) -> Article:
         nodes = list(self.root.children)
         meta = self._front_matter(nodes)
@@ -254,11 +261,8 @@ class _Builder:
             (n for n, text in enumerate(self.raw.splitlines(), 1) if text.startswith("summary:")), 1
         )
         summary = Segment(str(meta["summary"]).strip(), summary_line, "summary (front matter)")
-        if not SLUG.fullmatch(str(meta["slug"])) or len(str(meta["slug"])) > 120:
-            slug_line = next((n for n, text in enumerate(self.raw.splitlines(), 1) if text.startswith("slug:")), 1)
-            raise self.fail(slug_line, f"slug {str(meta['slug'])[:60]!r}: use lower-case letters, digits and hyphens")
         article = Article(
-            slug=str(meta["slug"]),
+            slug=self._slug(meta),
             title=title,
             summary=summary,
             published=_date(meta["published"]),

@@ -122,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the site as static files for nginx, an object store or a CDN (api.export.writer)."""
-    from api.export.writer import ExportError, export
+    from api.export import ExportError, export
 
     try:
         result = export(Settings(), args.dir)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.core.problems import Problem
 from api.core.resources import error_key
+from api.core.routes import ROUTES
 from api.core.settings import Settings
 from api.core.snapshot import Index
 from api.web.errors import Redirect, as_problem, is_api, problem_response
@@ -131,29 +133,35 @@ async def handle_redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.location, status_code=301)
 
 
+# The view behind each dynamic route of the table (api/core/routes.py); snapshot resources are answered
+# before routing (api/web/serve.py), so a route without a view here is only ever a snapshot resource.
+VIEWS: dict[str, Callable[[Request], Awaitable[Response] | Response]] = {
+    "root": pages.root,
+    "locales": api_views.locales,
+    "api_articles": api_views.articles,
+    "api_article": api_views.article,
+    "openapi": api_views.openapi_document,
+    "infobutton": infobutton_view,
+    "oembed": partner.oembed,
+    "choose_language": pages.choose_language,
+    "choose_country": helpnow.choose_country,
+    "embed": helpnow.embed,
+    "static": pages.asset,
+    "site_file": pages.asset,
+    "lang_slash": pages.lang_slash,
+    "home": pages.reader,
+    "home_page": pages.reader,
+    "article_page": pages.reader,
+    "help": helpnow.help_index,
+    "help_country": helpnow.help_country,
+    "topic": pages.reader,
+    "page": pages.reader,
+}
+
+
 def routes() -> list[BaseRoute]:
-    return [
-        Route("/", pages.root),
-        Route("/api/v1/locales", api_views.locales),
-        Route("/api/v1/articles", api_views.articles),
-        Route("/api/v1/articles/{slug}", api_views.article),
-        Route("/api/v1/openapi.json", api_views.openapi_document),
-        Route("/api/v1/infobutton", infobutton_view),
-        Route("/api/oembed", partner.oembed),
-        Route("/choose-language/{lang}", pages.choose_language),
-        Route("/choose-country/{country}", helpnow.choose_country),
-        Route("/embed/{lang}/{slug}", helpnow.embed),
-        Route("/static/{name:path}", pages.asset),
-        Route("/{name:str}.{ext:str}", pages.asset),  # /sitemap.xml, /robots.txt, /favicon.ico
-        Route("/{lang}", pages.lang_slash),
-        Route("/{lang}/", pages.reader),
-        Route("/{lang}/page/{number}", pages.reader),
-        Route("/{lang}/articles/{slug}", pages.reader),
-        Route("/{lang}/help", helpnow.help_index),
-        Route("/{lang}/help/{country}", helpnow.help_country),
-        Route("/{lang}/topics/{topic}", pages.reader),
-        Route("/{lang}/{page}", pages.reader),
-    ]
+    """Starlette's routes, in the table's order."""
+    return [Route(spec.path, VIEWS[spec.name]) for spec in ROUTES if spec.dynamic]
 
 
 def create_app(settings: Settings, index: Index) -> Starlette:

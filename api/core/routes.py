@@ -1,0 +1,115 @@
+"""The route table: every URL (and snapshot key) of the site, declared once.
+
+Each :class:`Route` names its path (Starlette's syntax, so the web app routes with it as is), the
+query parameters that are part of a resource's identity, and where the static export writes it. The
+URL builder (api/core/urls.py), the web app's routes (api/web/app.py), the export's file paths and
+its nginx maps (api/export/) are all derived from this table; nothing parses a URL back into parts:
+the build records each resource's route and parameters (an :class:`Address`) beside the snapshot.
+
+Keys that start with ``!`` are never URLs: pages a view picks (the help page for the remembered
+country, error pages). Their "path" is the key's pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+PARAM = re.compile(r"\{([a-z_]+)(?::[a-z]+)?\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    path: str  # `/{lang}/articles/{slug}`: Starlette's syntax, also the key of internal (`!`) resources
+    query: tuple[str, ...] = ()  # parameters in the query string that name a snapshot resource, in key order
+    file: str | None = None  # where the export writes it; `{variant}` is the rest of the query (`.country-CA`)
+    dynamic: bool = False  # a view answers it (besides any snapshot resource at the same URL)
+    file_defaults: tuple[tuple[str, str], ...] = ()  # a file-name parameter the URL may leave out, and its value
+    file_ignores: tuple[str, ...] = ()  # query parameters whose value follows from the others (not in the file name)
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(PARAM.findall(self.path))
+
+    @property
+    def internal(self) -> bool:
+        return self.path.startswith("!")
+
+
+# In the order Starlette tries them: the first route whose path matches a URL answers it.
+ROUTES: tuple[Route, ...] = (
+    Route("root", "/", dynamic=True),
+    Route("locales", "/api/v1/locales", file="api/v1/locales.json", dynamic=True),
+    Route("api_articles", "/api/v1/articles", query=("lang", "updated_since", "condition", "page", "per_page"),
+          file="api/v1/article-list/{lang}/{page}.json", dynamic=True, file_defaults=(("page", "1"),),
+          file_ignores=("per_page",)),  # the build lists at the default page size only
+    Route("api_article", "/api/v1/articles/{slug}", query=("lang",), file="api/v1/articles/{slug}/{lang}.json",
+          dynamic=True),
+    Route("openapi", "/api/v1/openapi.json", file="api/v1/openapi.json", dynamic=True),
+    Route("infobutton", "/api/v1/infobutton", dynamic=True),
+    Route("oembed", "/api/oembed", query=("url", "format"), file="api/oembed/{lang}/{slug}.json", dynamic=True,
+          file_ignores=("url", "format")),  # url: the article page of {lang} and {slug}; format: json
+    Route("choose_language", "/choose-language/{lang}", query=("next",), dynamic=True),
+    Route("choose_country", "/choose-country/{country}", query=("next",), dynamic=True),
+    Route("embed", "/embed/{lang}/{slug}", query=("country", "resize"), file="embed/{lang}/{slug}{variant}.html",
+          dynamic=True),
+    Route("static", "/static/{name:path}", file="static/{name}", dynamic=True),
+    Route("site_file", "/{name}.{ext}", file="{name}.{ext}", dynamic=True),  # sitemap.xml, robots.txt, favicon
+    Route("lang_slash", "/{lang}", dynamic=True),  # `/es` -> `/es/`
+    Route("home", "/{lang}/", file="{lang}/index.html", dynamic=True),
+    Route("home_page", "/{lang}/page/{number}", file="{lang}/page/{number}.html", dynamic=True),
+    Route("article_page", "/{lang}/articles/{slug}", file="{lang}/articles/{slug}.html", dynamic=True),
+    Route("help", "/{lang}/help", dynamic=True),
+    Route("help_country", "/{lang}/help/{country}", file="{lang}/help/{country}.html", dynamic=True),
+    Route("topic", "/{lang}/topics/{topic}", file="{lang}/topics/{topic}.html", dynamic=True),
+    Route("feed", "/{lang}/feed.xml", file="{lang}/feed.xml"),
+    Route("page", "/{lang}/{page}", file="{lang}/{page}.html", dynamic=True),  # accessibility, languages...
+    # Pages a view picks (never URLs): the export keeps them aside (_alt/, _errors/) for nginx to pick.
+    Route("help_any", "!help/{lang}/help", file="_alt/help/{lang}/help.html"),
+    Route("help_other", "!help-other/{lang}/help", file="_alt/help-other/{lang}/help.html"),
+    Route("embed_other", "!embed-other/embed/{lang}/{slug}", query=("resize",),
+          file="_alt/embed-other/embed/{lang}/{slug}{variant}.html"),
+    Route("error_page", "!error/{lang}/{status}/{kind}", file="_errors/{lang}/{status}-{kind}.html"),
+)
+BY_NAME: dict[str, Route] = {route.name: route for route in ROUTES}
+
+
+@dataclass(frozen=True)
+class Address:
+    """A resource's route and parameters; its snapshot key (the URL path and query) follows from them."""
+
+    route: str
+    params: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        route = BY_NAME[self.route]
+        values = dict(self.params)
+        path = PARAM.sub(lambda m: quote(values[m.group(1)], safe="" if m.group(1) != "name" else "/"), route.path)
+        query = [(name, values[name]) for name in route.query if name in values]
+        return path + ("?" + urlencode(query) if query else "")
+
+    def get(self, name: str, default: str = "") -> str:
+        return dict(self.params).get(name, default)
+
+
+def at(route: str, **params: str | int | None) -> Address:
+    """The address of `route` with these parameters (None: left out); refuses unknown ones."""
+    spec = BY_NAME[route]
+    given = {name: str(value) for name, value in params.items() if value is not None}
+    unknown = set(given) - set(spec.params) - set(spec.query) - _FILE_ONLY.get(route, set())
+    missing = set(spec.params) - set(given)
+    if unknown or missing:
+        raise ValueError(f"route {route}: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    return Address(route, tuple(sorted(given.items())))
+
+
+def path(route: str, **params: str | int | None) -> str:
+    """The URL path (and identity query) of a route: `path("article_page", lang="es", slug="x")`."""
+    return at(route, **params).key
+
+
+# Parameters only the export's file name uses (the oEmbed answer for /es/articles/x is api/oembed/es/x.json).
+_FILE_ONLY: dict[str, set[str]] = {"oembed": {"lang", "slug"}}

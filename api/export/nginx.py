@@ -1,0 +1,131 @@
+"""The nginx snippets deploy/nginx-static.conf includes: the maps that depend on an export (languages,
+origin, Link headers, cache lifetimes; templates/nginx-http.conf.j2) and the response headers (from
+api/web/http.py, so the app and the export send the same ones)."""
+
+from __future__ import annotations
+
+import re
+
+from babel.core import get_global
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from api.core.locales import LocaleTable
+from api.core.settings import Settings
+from api.core.snapshot import Index
+from api.export.files import ALTERNATIVES, ERRORS, ExportError
+from api.i18n.negotiation import Negotiator
+from api.web.http import CORS_HEADERS, CSP, PREFLIGHT_HEADERS, security_headers
+
+# nginx syntax, not HTML: nothing to escape (every value is quoted by _q or a fixed pattern).
+_TEMPLATES = Environment(loader=PackageLoader("api.export"), autoescape=False, trim_blocks=True,  # noqa: S701
+                         keep_trailing_newline=True, undefined=StrictUndefined)
+
+
+def _q(value: str) -> str:
+    """An nginx string literal (single-quoted). No `$` allowed: nginx would read a variable."""
+    if "$" in value or "\n" in value:
+        raise ExportError(f"cannot write {value!r} into an nginx string")
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _alternation(tags: list[str]) -> str:
+    return "|".join(re.escape(t) for t in sorted(tags, key=len, reverse=True))
+
+
+def language_names(table: LocaleTable) -> dict[str, list[str]]:
+    """Each served language (CLDR code) and the codes that alias it (`tl` for fil, `spa` for es)."""
+    languages = {str(loc.babel.language) for loc in table}
+    names: dict[str, set[str]] = {language: {language} for language in languages}
+    for alias, target in get_global("language_aliases").items():
+        head = str(target).split("_")[0]
+        if head in names and alias.isalpha() and 2 <= len(alias) <= 3:
+            names[head].add(alias)
+    return {language: sorted(group) for language, group in sorted(names.items())}
+
+
+def language_prefixes(table: LocaleTable) -> list[tuple[str, str]]:
+    """(case-insensitive regex on one Accept-Language range, served tag), most specific first.
+
+    Derived from the app's own negotiator and CLDR: aliases (`tl` -> fil), regions that imply a
+    script (`zh-TW` -> zh-Hant), and every other region of a language (`es-MX`, `pt-PT`)."""
+    negotiator = Negotiator(table)
+    likely = get_global("likely_subtags")
+    entries: list[tuple[str, str]] = []
+    for language, names in language_names(table).items():
+        default = negotiator.match_tag(language)
+        if default is None:
+            continue
+        if sum(1 for loc in table if loc.babel.language == language) > 1:
+            # Several scripts: a region or script subtag decides (CLDR likely subtags).
+            for key in sorted(likely):
+                head, _, sub = key.partition("_")
+                if head != language or not sub or "_" in sub:
+                    continue
+                loc = negotiator.match_tag(f"{language}-{sub}")
+                if loc is not None and loc.tag != default.tag:
+                    entries.append((f"^{language}[-_]{sub}(?:[-_]|$)", loc.tag))
+        entries.append((f"^(?:{'|'.join(names)})(?:[-_]|$)", default.tag))
+    return entries
+
+
+def nginx_http(index: Index, table: LocaleTable, settings: Settings, files: dict[str, str]) -> str:
+    """The maps deploy/nginx-static.conf uses (http context): everything that depends on this export."""
+    tags = _alternation(table.tags)
+    source = table.source.tag
+    prefixes = language_prefixes(table)
+    ranges = _alternation([name for names in language_names(table).values() for name in names])
+    origin = index.data.origin
+    host_part = origin.split("://", 1)[1]
+    plain_or_encoded = {":": "(?::|%3A)", "/": "(?:/|%2F)"}
+    origin_re = "".join(plain_or_encoded.get(c, re.escape(c)) for c in f"{origin.split('://')[0]}://{host_part}/")
+    slash = plain_or_encoded["/"]
+    cache = f"public, max-age={settings.max_age}, stale-while-revalidate={settings.stale_while_revalidate}"
+    secure = "; Secure" if origin.startswith("https:") else ""
+    compressed = sorted({files[r.key] for r in index.resources if len(r.variants) > 1})
+    links = sorted({(rel, value) for r in index.resources for name, value in r.headers if name.lower() == "link"
+                    for rel in [files[r.key]]})
+    return _TEMPLATES.get_template("nginx-http.conf.j2").render(
+        origin=origin, tags=tags, source=source, errors=ERRORS, alternatives=ALTERNATIVES, ranges=ranges,
+        cookie_tags=[(re.escape(t).replace(chr(92) + "-", "[-_]"), t) for t in table.tags], prefixes=prefixes,
+        origin_re=origin_re, slash=slash, secure=secure, cache=_q(cache),
+        links=[(rel, _q(value)) for rel, value in links], compressed=compressed, preflight=_preflight_maps(),
+    )
+
+
+def _preflight_maps() -> list[tuple[str, str]]:
+    """(variable, value) of each CORS preflight header nginx answers OPTIONS with."""
+    out = []
+    for name, value in PREFLIGHT_HEADERS:
+        header = name.decode()
+        if header in ("allow", "content-length") or (name, value) in CORS_HEADERS:
+            continue
+        out.append(("$bothand_" + header.removeprefix("access-control-").replace("-", "_"), _q(value.decode())))
+    return out
+
+
+def nginx_server() -> str:
+    """The response headers (server context): the app's own security, privacy and CORS headers."""
+    lines = ["# Generated by `bothand export` from api/http.py: do not edit (re-export instead).",
+             "# Included by deploy/nginx-static.conf in its server block. No location may add_header",
+             "# (nginx would then drop these there): every per-response value comes from a map."]
+    csp = CSP.format(ancestors="$bothand_frame_ancestors")
+    for name, value in security_headers("/", 200):
+        if name == "Content-Security-Policy":
+            value = csp
+        elif "$" in value or '"' in value:
+            raise ExportError(f"cannot write header {name}: {value!r}")
+        lines.append(f'add_header {_title(name)} "{value}" always;')
+    for header in ("Content-Language", "Cache-Control", "Vary", "Set-Cookie", "Allow"):
+        lines.append(f"add_header {header} $bothand_{header.lower().replace('-', '_')} always;")
+    lines.append("add_header Vary $bothand_vary_encoding always;")
+    lines.append("add_header Link $bothand_link;")
+    for raw_name, raw_value in PREFLIGHT_HEADERS:
+        header = raw_name.decode()
+        if header.startswith("access-control-") and (raw_name, raw_value) not in CORS_HEADERS:
+            var = "$bothand_" + header.removeprefix("access-control-").replace("-", "_")
+            lines.append(f"add_header {_title(header)} {var} always;")
+    return "\n".join(lines) + "\n"
+
+
+def _title(header: str) -> str:
+    return "-".join(part.capitalize() for part in header.split("-"))
