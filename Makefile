@@ -47,8 +47,10 @@ lint: install-test
 	$(VENV)/bin/ruff check api tests
 	$(VENV)/bin/mypy
 
-# Catalog hygiene, termbase terms (--strict: a skipped term fails) and translate-toolkit's pofilter checks.
+# Catalog hygiene, termbase terms (--strict: a skipped term fails), translate-toolkit's pofilter checks,
+# and the architecture: import-linter's contracts (.importlinter: which phase package may import which).
 check: install-test
+	$(VENV)/bin/lint-imports
 	$(PY) -m api.tools.cli check --strict
 	$(PY) -m api.tools.qa
 	$(PY) -m api.tools.cli stamp --check

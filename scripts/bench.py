@@ -546,6 +546,9 @@ def report(todo: list[Case], nginx: tuple[Load | None, Load | None, float, str],
 
 
 def main() -> None:
+    if len(sys.argv) > 1:  # `--help`, or anything else: it takes no arguments
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: run scripts/install-test-deps (apt-get install wrk)")
     port = free_port()

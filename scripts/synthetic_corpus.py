@@ -14,9 +14,9 @@ Usage: python scripts/synthetic_corpus.py OUT_DIR [N]   (writes OUT_DIR/content 
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,8 +84,16 @@ def generate(out: Path, n: int = 500, content_dir: Path = ROOT / "content",
     return content, locales
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("out_dir", type=Path, help="where to write content/ and locales/")
+    parser.add_argument("n", type=int, nargs="?", default=500, help="how many copies of the article (default 500)")
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("n must be at least 1")
+    print(*generate(args.out_dir, args.n))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__)
-    made = generate(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) == 3 else 500)
-    print(*made)
+    main()

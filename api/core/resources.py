@@ -52,9 +52,10 @@ def list_links(urls: URLs, tag: str, page: int, per_page: int, total: int, updat
 
 
 def embed_code(urls: URLs, loc: Locale, slug: str, title: str, height: int = EMBED_HEIGHT,
-               width: str = "100%") -> str:
-    """The copy-paste HTML a partner puts in a page (shown on the developer page, returned by oEmbed)."""
-    src = urls.absolute(urls.embed(loc, slug))
+               width: str = "100%", country: str | None = None) -> str:
+    """The copy-paste HTML a partner puts in a page (shown on the developer page, returned by oEmbed);
+    with a country, the embed shows that country's help-now block."""
+    src = urls.absolute(urls.embed_for(loc, slug, country))
     return (
         f'<iframe src="{escape(src)}" title="{escape(title)}" lang="{loc.tag}" width="{escape(width)}" '
         f'height="{height}" style="border:0" loading="lazy" referrerpolicy="no-referrer"></iframe>\n'
@@ -63,12 +64,13 @@ def embed_code(urls: URLs, loc: Locale, slug: str, title: str, height: int = EMB
 
 
 def oembed(urls: URLs, loc: Locale, summary: m.Summary, max_age: int, maxwidth: int | None = None,
-           maxheight: int | None = None) -> m.OEmbed:
+           maxheight: int | None = None, country: str | None = None) -> m.OEmbed:
     """oEmbed `rich`. A consumer's maxwidth/maxheight are upper bounds (oEmbed 2.2.1): the iframe's width and
     height attributes never exceed them. Without maxwidth the iframe fills its column (`width="100%"`)."""
     width = EMBED_WIDTH if maxwidth is None else min(maxwidth, EMBED_WIDTH)
     height = EMBED_HEIGHT if maxheight is None else min(maxheight, EMBED_HEIGHT)
-    html = embed_code(urls, loc, summary.slug, summary.title.text, height, "100%" if maxwidth is None else str(width))
+    html = embed_code(urls, loc, summary.slug, summary.title.text, height, "100%" if maxwidth is None else str(width),
+                      country)
     return m.OEmbed(
         version="1.0", type="rich", title=summary.title.text, provider_name=SITE_NAME,
         provider_url=urls.origin + "/", html=html, width=width, height=height, cache_age=max_age,

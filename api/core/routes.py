@@ -111,5 +111,25 @@ def path(route: str, **params: str | int | None) -> str:
     return at(route, **params).key
 
 
+def _compiled(route: Route) -> re.Pattern[str]:
+    """A route's path as a regular expression, as Starlette reads it (`{name:path}` may hold slashes)."""
+    pattern = re.escape(route.path)
+    for whole, name in re.findall(r"(\\\{([a-z_]+)(?::[a-z]+)?\\\})", pattern):
+        pattern = pattern.replace(whole, f"(?P<{name}>{'.+' if ':path' in whole else '[^/]+'})", 1)
+    return re.compile(pattern)
+
+
+_MATCHERS = [(route, _compiled(route)) for route in ROUTES if not route.internal]
+
+
+def match(url_path: str) -> Address | None:
+    """The address of a URL path (decoded), by the first route that matches it; None for none."""
+    for route, pattern in _MATCHERS:
+        found = pattern.fullmatch(url_path)
+        if found:
+            return Address(route.name, tuple(sorted(found.groupdict().items())))
+    return None
+
+
 # Parameters only the export's file name uses (the oEmbed answer for /es/articles/x is api/oembed/es/x.json).
 _FILE_ONLY: dict[str, set[str]] = {"oembed": {"lang", "slug"}}

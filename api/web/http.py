@@ -9,11 +9,12 @@ that forbids third-party requests of any kind, which is the privacy promise made
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.snapshot import etag_of
 
 # Only our own origin, ever: no fonts, scripts, images or beacons from anyone else.
 CSP = (
@@ -25,16 +26,13 @@ KEEP_ON_304 = {"etag", "cache-control", "vary", "content-location", "expires", "
                "access-control-allow-origin", "access-control-expose-headers", "content-language"}
 
 
-def etag_for(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def etag_matches(if_none_match: str, etag: str) -> bool:
-    """Weak comparison, as RFC 9110 asks for If-None-Match."""
+def etag_matches(if_none_match: str, etags: tuple[str, ...]) -> bool:
+    """Weak comparison, as RFC 9110 asks for If-None-Match; any of `etags` (one per encoding of the same
+    content) matches. At most 64 tags are read: a longer header cannot make a request expensive."""
     if if_none_match.strip() == "*":
         return True
-    bare = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+    sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")[:64]}
+    return any(tag.removeprefix("W/") in sent for tag in etags)
 
 
 CORS_HEADERS = [
@@ -113,11 +111,11 @@ class HTTPSemantics:
             headers.setdefault(name, value)
         if method in ("GET", "HEAD") and status == 200:
             if "etag" not in headers:
-                headers["ETag"] = etag_for(body)
+                headers["ETag"] = etag_of(body)  # the build's ETags, the same way
             if "set-cookie" not in headers:
                 headers.setdefault("Cache-Control", self.cache_control)
             if_none_match = Headers(scope=scope).get("if-none-match")
-            if if_none_match and etag_matches(if_none_match, headers["etag"]):
+            if if_none_match and etag_matches(if_none_match, (headers["etag"],)):
                 kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEEP_ON_304]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b""})

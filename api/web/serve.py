@@ -23,7 +23,7 @@ from api.core.settings import Settings
 from api.core.snapshot import PACK, BodyCache, Index, Resource, Variant
 from api.core.urls import URLs
 from api.i18n.negotiation import Negotiator
-from api.web.http import CSP, KEEP_ON_304, security_headers
+from api.web.http import CSP, KEEP_ON_304, etag_matches, security_headers
 
 Headers = list[tuple[bytes, bytes]]
 UNIQUE = (b"content-length", b"etag")  # header lines that differ for (nearly) every variant
@@ -44,14 +44,6 @@ def parse_accept_encoding(header: str) -> set[str]:
         if q > 0:
             accepted.add(name.strip().lower())
     return accepted
-
-
-def etag_matches(if_none_match: str, etags: tuple[str, ...]) -> bool:
-    """Weak comparison, as RFC 9110 asks for If-None-Match; any encoding's ETag names the same content."""
-    if if_none_match.strip() == "*":
-        return True
-    sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")[:64]}
-    return any(tag in sent for tag in etags)
 
 
 @dataclass

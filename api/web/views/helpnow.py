@@ -18,7 +18,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import msgspec
-from markupsafe import escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,7 +27,6 @@ from api.core.countries import parse_country
 from api.core.locales import Locale
 from api.core.problems import Problem, unknown_article, unknown_language
 from api.core.resources import OTHER, embed_key, help_key
-from api.core.urls import URLs
 from api.web.errors import Redirect
 from api.web.views.common import from_snapshot, reader_locale, site
 from api.web.views.pages import COOKIE_MAX_AGE, SAFE_NEXT
@@ -162,12 +160,3 @@ def crisis_for(request: Request, tag: str, country: str) -> m.Crisis:
     blocks = site(request).index.data.crisis[tag]
     block = blocks.get(country)
     return block if block is not None else msgspec.structs.replace(blocks[OTHER], country=country)
-
-
-def with_country(urls: URLs, loc: Locale, slug: str, model: m.OEmbed, country: str | None) -> m.OEmbed:
-    """oEmbed whose iframe shows `country`'s help-now block (the embed URL gets ?country=)."""
-    if country is None:
-        return model
-    plain = f'src="{escape(urls.absolute(urls.embed(loc, slug)))}"'
-    chosen = f'src="{escape(urls.absolute(urls.embed_for(loc, slug, country)))}"'
-    return msgspec.structs.replace(model, html=model.html.replace(plain, chosen, 1))

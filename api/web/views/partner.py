@@ -11,9 +11,10 @@ from starlette.responses import Response
 from api.core import models as m
 from api.core.problems import Problem
 from api.core.resources import oembed as oembed_model
+from api.core.routes import match
 from api.web.views.api import json_response
 from api.web.views.common import check_params, site
-from api.web.views.helpnow import api_country, with_country
+from api.web.views.helpnow import api_country
 
 OEMBED_PARAMS = ("url", "format", "maxwidth", "maxheight", "country")
 MIN_DIMENSION = 50  # pixels: a smaller maxwidth or maxheight is raised to this
@@ -37,16 +38,15 @@ async def oembed(request: Request) -> Response:
         parts.port  # noqa: B018  # raises ValueError on a malformed port
     except ValueError:
         raise Problem(400, "url is not a valid URL.", kind="invalid-parameter", parameter="url") from None
-    segments = parts.path.strip("/").split("/")
-    loc = s.table.by_tag(segments[0]) if segments else None
-    summary = s.summary(segments[2], loc.tag) if loc is not None and len(segments) == 3 else None
-    if (parts.netloc != urlsplit(s.urls.origin).netloc or loc is None or segments[1] != "articles"
-            or summary is None):
+    page = match(parts.path)  # which of our URLs it is, by the route table
+    loc = s.table.by_tag(page.get("lang")) if page is not None and page.route == "article_page" else None
+    summary = s.summary(page.get("slug"), loc.tag) if page is not None and loc is not None else None
+    if parts.netloc != urlsplit(s.urls.origin).netloc or loc is None or summary is None:
         raise Problem(404, "That URL is not an article on this site.", kind="unknown-article")
     width = _dimension(request, "maxwidth")
     height = _dimension(request, "maxheight")
-    model = oembed_model(s.urls, loc, summary, s.settings.max_age, width, height)
-    body = m.encode(with_country(s.urls, loc, summary.slug, model, api_country(request)))
+    model = oembed_model(s.urls, loc, summary, s.settings.max_age, width, height, api_country(request))
+    body = m.encode(model)
     return json_response(body, None)
 
 
