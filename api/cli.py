@@ -179,8 +179,9 @@ def cmd_mirror(args: argparse.Namespace) -> int:
     if not args.lang and not args.all_languages:
         print("bothand mirror: give --lang TAG (repeatable) or --all-languages", file=sys.stderr)
         return 2
-    result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang,
-                    concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, full_listing=args.full,
+    result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang, state_dir=args.state_dir,
+                    allow_http=args.allow_http, concurrency=args.concurrency, timeout=args.timeout,
+                    deadline=args.deadline, retries=args.retries, full_listing=args.full,
                     progress=sys.stderr if sys.stderr.isatty() else None)
     report(result, verbose=args.verbose or sys.stdout.isatty())
     return result.exit_status
@@ -221,15 +222,24 @@ def main(argv: list[str] | None = None) -> int:
     mirror = sub.add_parser(
         "mirror", help="keep a verified local copy of the articles (for clinic portals)",
         description="Copy every article in the chosen languages from a Bothand site into DIR, revalidating "
-                    "with ETags on later runs. Writes DIR/<lang>/<slug>.json, <slug>.html and manifest.json.",
+                    "with ETags on later runs. DIR/<lang> shows <slug>.json, <slug>.html and manifest.json, "
+                    "switched over in one step; the lock and staged copies live in a state folder beside DIR.",
         epilog="exit status: 0 everything mirrored and verified; 1 partial failure (some articles or languages "
                "failed, their previous copies kept); 2 usage error or total failure (nothing mirrored)")
     mirror.add_argument("base_url", metavar="BASE_URL", help="the site, e.g. https://bothand.example")
     mirror.add_argument("dir", metavar="DIR", type=Path, help="the mirror folder (created if missing)")
     mirror.add_argument("--lang", action="append", metavar="TAG", help="BCP 47 tag, e.g. es, pt-BR (repeatable)")
     mirror.add_argument("--all-languages", action="store_true", help="every language /api/v1/locales lists")
+    mirror.add_argument("--state-dir", type=Path, metavar="STATE",
+                        help="lock and staged copies, outside DIR (default: .<DIR name>.mirror-state beside DIR)")
+    mirror.add_argument("--allow-http", action="store_true",
+                        help="accept a plain http BASE_URL (a site on your own network; prints a warning)")
     mirror.add_argument("--concurrency", type=int, default=4, help="parallel requests (default 4)")
-    mirror.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    mirror.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds for one whole response, from connecting to its last byte (default 30)")
+    mirror.add_argument("--deadline", type=float, default=1800.0,
+                        help="seconds for the whole run; then it stops, keeping what it could not finish "
+                             "as it was (default 1800)")
     mirror.add_argument("--retries", type=int, default=3,
                         help="retries of a request on 429, 5xx or a lost connection, with backoff (default 3)")
     mirror.add_argument("--full", action="store_true", help="list every article, not only those updated since")
