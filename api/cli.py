@@ -2,7 +2,10 @@
 
 ``extract`` runs ``pybabel extract`` for both domains and keeps the committed .pot when only
 its POT-Creation-Date would change, so re-running it on unchanged sources changes nothing.
+``update`` merges the templates into every catalog with Babel, writing previous-msgid (``#|``)
+lines that msgfmt accepts (api.pofiles), and leaves a catalog with syntax errors untouched.
 ``check`` is what CI runs: every problem is printed as ``file:line: message``.
+``--root DIR`` runs extract, update and check on another copy of the project (tests do).
 """
 
 from __future__ import annotations
@@ -21,9 +24,24 @@ PYBABEL_HEADER = ["--project=Bothand", "--version=1", "--copyright-holder=Bothan
                   "--msgid-bugs-address=https://github.com/bothand/bothand/issues"]
 
 
-def _pybabel(*args: str) -> None:
+def _pybabel(*args: str, cwd: Path = ROOT) -> None:
     exe = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(exe), "-q", *args], check=True, cwd=ROOT)  # noqa: S603  # our own fixed arguments
+    subprocess.run([str(exe), "-q", *args], check=True, cwd=cwd)  # noqa: S603  # our own fixed arguments
+
+
+def _project(args: argparse.Namespace) -> tuple[Path, Settings]:
+    """The project a command works on (--root, default this checkout) and its settings."""
+    root: Path | None = getattr(args, "root", None)
+    locales: Path | None = getattr(args, "locales", None)
+    if root is None:
+        return ROOT, Settings(locales_dir=locales) if locales else Settings()
+    root = root.resolve()
+    return root, Settings(content_dir=root / "content", locales_dir=locales or root / "locales",
+                          crisis_file=root / "crisis.yaml", conditions_file=root / "conditions.yaml")
+
+
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
 
 
 def _messages(path: Path) -> list[tuple[object, ...]]:
@@ -36,20 +54,21 @@ def _messages(path: Path) -> list[tuple[object, ...]]:
     ]
 
 
-def extract_to(out_dir: Path) -> dict[str, Path]:
-    """Run pybabel extract for every domain into out_dir; returns the .pot paths."""
+def extract_to(out_dir: Path, root: Path = ROOT) -> dict[str, Path]:
+    """Run pybabel extract for every domain of the project at `root` into out_dir; returns the .pot paths."""
     paths = {}
     for domain, cfg in DOMAINS.items():
         out = out_dir / f"{domain}.pot"
-        _pybabel("extract", "-F", cfg, "-o", str(out), "--add-comments=Translators:", *PYBABEL_HEADER, ".")
+        _pybabel("extract", "-F", str(ROOT / cfg), "-o", str(out), "--add-comments=Translators:", *PYBABEL_HEADER,
+                 ".", cwd=root)
         paths[domain] = out
     return paths
 
 
-def stale_templates(locales_dir: Path) -> list[str]:
+def stale_templates(locales_dir: Path, root: Path = ROOT) -> list[str]:
     """Which committed .pot files differ from a fresh extraction (ignoring the creation date)."""
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = extract_to(Path(tmp))
+        fresh = extract_to(Path(tmp), root)
         return [
             domain for domain, path in fresh.items()
             if not (locales_dir / path.name).exists() or _messages(path) != _messages(locales_dir / path.name)
@@ -57,37 +76,54 @@ def stale_templates(locales_dir: Path) -> list[str]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    locales_dir = Settings().locales_dir
+    root, settings = _project(args)
     with tempfile.TemporaryDirectory() as tmp:
-        for path in extract_to(Path(tmp)).values():
-            target = locales_dir / path.name
+        for path in extract_to(Path(tmp), root).values():
+            target = settings.locales_dir / path.name
             if target.exists() and _messages(path) == _messages(target):
-                print(f"{target.relative_to(ROOT)}: unchanged")
+                print(f"{_shown(target, root)}: unchanged")
                 continue
             target.write_text(path.read_text("utf-8"), "utf-8")
-            print(f"{target.relative_to(ROOT)}: updated")
+            print(f"{_shown(target, root)}: updated")
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    """Merge the templates into every catalog (new msgids in, changed ones fuzzy, gone ones obsolete)."""
-    from api.locales import LOCALES
+    """Merge the templates into every catalog (new msgids in, changed ones fuzzy with the previous
+    English in `#|` lines, gone ones obsolete). A catalog that is not clean PO syntax is left as it
+    is (merging would make its damage look valid): its errors are printed, and the exit status is 1."""
+    from api.catalogs import read_catalog, syntax_problems
+    from api.locales import load_table
+    from api.pofiles import update_catalog
 
-    locales_dir = Settings().locales_dir
-    for loc in LOCALES:
+    root, settings = _project(args)
+    locales_dir = settings.locales_dir
+    templates = {domain: read_catalog(locales_dir / f"{domain}.pot") for domain in DOMAINS}
+    broken = 0
+    for loc in load_table(locales_dir).all:
         if loc.is_source:
             continue
-        for domain in DOMAINS:
+        for domain, template in templates.items():
             po = locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po"
-            if po.exists():
-                _pybabel("update", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
-                         "-l", loc.folder, "--previous")
-    return 0
+            if not po.exists():
+                continue
+            if errors := syntax_problems(po):
+                broken += 1
+                for problem in errors:
+                    print(f"{_shown(problem.path, root)}:{problem.line}: {problem.message.split(';')[0]}",
+                          file=sys.stderr)
+                print(f"{_shown(po, root)}: not updated: fix the error(s) above, then run update again",
+                      file=sys.stderr)
+                continue
+            if update_catalog(po, template, loc.folder, domain):
+                print(f"{_shown(po, root)}: updated")
+    return 1 if broken else 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Start catalogs for a new locale from the templates."""
-    locales_dir = Settings().locales_dir
+    _, settings = _project(args)
+    locales_dir = settings.locales_dir
     for domain in DOMAINS:
         _pybabel("init", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
                  "-l", args.locale.replace("-", "_"))
@@ -98,9 +134,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from api.checks import check_all, crisis_warnings
     from api.termbase import check_terms
 
-    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
-    problems = check_all(settings, stale=not args.skip_stale)
-    glossary_problems, warnings = check_terms(settings.locales_dir, ROOT)
+    root, settings = _project(args)
+    problems = check_all(settings, stale=not args.skip_stale, root=root)
+    glossary_problems, warnings = check_terms(settings.locales_dir, root)
     problems += glossary_problems
     stale = crisis_warnings(settings)  # help-now facts to check again at their source: never fail the build
     for problem in [*problems, *warnings, *stale]:
@@ -203,15 +239,22 @@ def main(argv: list[str] | None = None) -> int:
                     "BOTHAND_BASE_URL: set it to the public origin first.")
     export.add_argument("dir", metavar="DIR", type=Path, help="the export folder (replaced if it holds an export)")
     export.set_defaults(func=cmd_export)
-    sub.add_parser("extract", help="re-extract locales/*.pot from content and templates").set_defaults(func=cmd_extract)
-    sub.add_parser("update", help="merge the .pot templates into every locale's catalogs").set_defaults(func=cmd_update)
+    root_help = "the project folder (content/, locales/, crisis.yaml, …; default: this checkout)"
+    extract = sub.add_parser("extract", help="re-extract locales/*.pot from content and templates")
+    extract.add_argument("--root", type=Path, help=root_help)
+    extract.set_defaults(func=cmd_extract)
+    update = sub.add_parser("update", help="merge the .pot templates into every locale's catalogs")
+    update.add_argument("--root", type=Path, help=root_help)
+    update.set_defaults(func=cmd_update)
     init = sub.add_parser("init", help="start catalogs for a new locale")
     init.add_argument("locale", help="BCP 47 tag, e.g. pt-BR")
+    init.add_argument("--root", type=Path, help=root_help)
     init.set_defaults(func=cmd_init)
     check = sub.add_parser("check", help="fail on any catalog problem, naming file and line")
     check.add_argument("--skip-stale", action="store_true", help="do not re-extract to compare the .pot files")
     check.add_argument("--strict", action="store_true", help="also fail on warnings (termbase terms not used)")
     check.add_argument("--locales", type=Path, help="check the catalogs in this folder instead of locales/")
+    check.add_argument("--root", type=Path, help=root_help)
     check.set_defaults(func=cmd_check)
     sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
     stamp = sub.add_parser("stamp", help="date every translation whose text changed (locales/updated.json)")
