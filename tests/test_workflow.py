@@ -123,3 +123,52 @@ def test_check_accepts_the_catalogs_update_writes_when_a_long_paragraph_changes(
     before = {po: po.read_bytes() for po in catalogs}
     assert main(["update", *project]) == 0
     assert {po: po.read_bytes() for po in catalogs} == before  # a second update keeps the hint as it is
+
+
+def _corpus(tmp_path: Path) -> Path:
+    root = corpus.make_corpus(tmp_path / "project").root
+    for name in ("crisis.yaml", "conditions.yaml"):
+        shutil.copy(ROOT / name, root / name)
+    return root
+
+
+def _break(po: Path, prefix: str) -> int:
+    """Drop the closing quote of the first one-line msgstr starting with `prefix`; returns its line."""
+    lines = po.read_text("utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith(f'msgstr "{prefix}') and line.endswith('"\n'))
+    lines[number - 1] = lines[number - 1][:-2] + "\n"
+    po.write_text("".join(lines), "utf-8")
+    return number
+
+
+def test_update_leaves_a_broken_catalog_as_it_is_and_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Merging would read the cut-short string as if it were whole and write it back valid."""
+    root = _corpus(tmp_path)
+    po = root / "locales" / "es" / "LC_MESSAGES" / "content.po"
+    number = _break(po, "[es] ")
+    before = po.read_bytes()
+    assert main(["update", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert f"locales/es/LC_MESSAGES/content.po:{number}: end-of-line within string" in err
+    assert "Traceback" not in err
+    assert po.read_bytes() == before
+
+
+def test_check_names_each_broken_catalog_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path)
+    shutil.copy(ROOT / "locales" / "es" / "glossary.csv", root / "locales" / "es" / "glossary.csv")  # termbase too
+    ui = root / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    ui.write_bytes(ui.read_bytes() + b'\nmsgid "Extra"\nmsgstr "M\xe1s"\n')  # Latin-1 in a UTF-8 file
+    bad_byte = ui.read_bytes().count(b"\n")
+    content = root / "locales" / "fa" / "LC_MESSAGES" / "content.po"
+    stray = content.read_text("utf-8").count("\n") + 1
+    content.write_text(content.read_text("utf-8") + "a stray line\n", "utf-8")
+    assert main(["check", "--skip-stale", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert f"{ui}:{bad_byte}: not valid" in out
+    assert f"{content}:{stray}: unknown keyword 'a'" in out
+    assert "WARNING" not in out  # nothing but file:line: message lines
