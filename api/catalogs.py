@@ -43,7 +43,7 @@ from babel.support import NullTranslations, Translations
 from api.content import Article
 from api.locales import LOCALES, Locale
 from api.markup import render_inline, shape, unsafe_links
-from api.pofiles import syntax_errors
+from api.pofiles import for_babel, syntax_errors
 
 log = logging.getLogger(__name__)
 
@@ -212,8 +212,7 @@ def _complete(msg: Message) -> bool:
 
 
 def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
-    with path.open("rb") as fp:
-        return read_po(fp, locale=locale, abort_invalid=strict)
+    return read_po(io.BytesIO(for_babel(path.read_bytes())), locale=locale, abort_invalid=strict)
 
 
 def read_leniently(path: Path, locale: str | None = None) -> Catalog:

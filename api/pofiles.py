@@ -47,6 +47,16 @@ _CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([-\w.:]+)')
 _BOM = "\ufeff"
 
 
+# `#~|` lines (an obsolete entry's previous msgid, which msgmerge writes): Babel takes one for a
+# keyword and marks the live entry before it obsolete. Nothing is served from them.
+_OBSOLETE_PREVIOUS = re.compile(rb"^[ \t]*#~\|[^\n]*", re.MULTILINE)
+
+
+def for_babel(data: bytes) -> bytes:
+    """The file as Babel should read it: `#~|` lines blanked (so line numbers stay)."""
+    return _OBSOLETE_PREVIOUS.sub(b"", data)
+
+
 @dataclass(frozen=True)
 class SyntaxProblem:
     line: int
@@ -374,7 +384,7 @@ def render(catalog: Catalog) -> bytes:
 def update_catalog(po: Path, template: Catalog, locale: str, domain: str) -> bool:
     """Merge `template` into the catalog file `po`; True if the file changed."""
     data = po.read_bytes()
-    catalog = read_po(BytesIO(data), locale=locale, domain=domain)
+    catalog = read_po(BytesIO(for_babel(data)), locale=locale, domain=domain)
     merge(catalog, template)
     new = render(catalog)
     if new == data:

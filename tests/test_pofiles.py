@@ -196,3 +196,14 @@ def test_update_leaves_committed_catalogs_as_they_are(project_copy: Path) -> Non
         kept = [line for line in before.split(b"\n") if not line.startswith(b"# | ")]
         assert after.split(b"\n") == kept, po
         assert not update_catalog(po, templates[po.stem], po.parent.parent.name, po.stem)
+
+
+def test_a_live_entry_before_an_obsolete_previous_msgid_stays_live(tmp_path: Path) -> None:
+    """msgmerge writes `#~| msgid` for an obsolete fuzzy entry; Babel alone reads the live entry
+    before such lines as obsolete, so its translation would silently not be served."""
+    path = _file(tmp_path, 'msgid "Live"\nmsgstr "Vivo"\n\n#~| msgid "Old"\n#~ msgid "Gone"\n#~ msgstr "Ido"\n')
+    assert _msgfmt_accepts(path) and syntax_errors(path.read_bytes()) == []
+    catalog = read_catalog(path)
+    live = catalog.get("Live")
+    assert live is not None and live.string == "Vivo" and live.lineno == HEADER.count("\n") + 1
+    assert list(catalog.obsolete) == ["Gone"]
