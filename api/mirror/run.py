@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import os
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -76,7 +77,7 @@ class Mirror:
     def __init__(self, base_url: str, root: Path, **options: Unpack[Options]):
         parts = httpx.URL(base_url) if "://" in base_url else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.host or parts.userinfo:
-            raise UsageError(f"{printable(base_url)!r} is not an http(s) URL (e.g. https://bothand.example)")
+            raise UsageError(f"'{printable(base_url)}' is not an http(s) URL (e.g. https://bothand.example)")
         self.result = Result()
         if parts.scheme == "http":
             if not options.get("allow_http"):
@@ -84,6 +85,10 @@ class Mirror:
                                  "only for a site on your own network)")
             self.result.warnings.append("plain http (--allow-http): anyone between here and the site can read and "
                                         "change what is mirrored, content_hash included")
+        for name in ("timeout", "deadline"):
+            value = options.get(name, 1.0)
+            if not (isinstance(value, int | float) and 0 < value < math.inf):
+                raise UsageError(f"{name} must be a number of seconds above 0, not {printable(value)}")
         self.base = str(parts.copy_with(query=None, fragment=None)).rstrip("/")
         state = options.get("state_dir")
         self.store = Store(root, Path(state) if state else None)
