@@ -158,7 +158,7 @@ async def read_body(response: httpx.Response, cap: int, *, strict: bool = True) 
     out = bytearray()
     try:
         if coding not in ("", "identity", "gzip", "x-gzip"):
-            raise ResponseError(f"unsupported Content-Encoding {printable(coding, 40)!r} (the mirror asks for gzip)")
+            raise ResponseError(f"unsupported Content-Encoding '{printable(coding, 40)}' (the mirror asks for gzip)")
         declared = response.headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > cap:
             raise ResponseError(f"the answer is {int(declared)} bytes, over the {cap}-byte cap: not read")
@@ -229,7 +229,7 @@ class Client:
             parsed = httpx.URL(url)
             same = Origin.of(parsed) == self.origin
         except (httpx.InvalidURL, TypeError, ValueError):
-            raise Refused(f"{what} {printable(url)!r} is not a URL: not requested") from None
+            raise Refused(f"{what} '{printable(url)}' is not a URL: not requested") from None
         if not same:
             raise Refused(f"{what} {printable(url)} is not on {self.origin}: not requested")
         return str(parsed.copy_with(fragment=None))

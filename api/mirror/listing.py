@@ -90,7 +90,7 @@ def _page(reply: Reply, client: Client, base: str, lang: str) -> ListingPage:
     for article in articles:
         slug = article.get("slug")
         if not isinstance(slug, str) or not is_slug(slug):
-            raise ResponseError(f"listing {printable(reply.url)} has an unusable slug {printable(slug, 130)!r}")
+            raise ResponseError(f"listing {printable(reply.url)} has an unusable slug '{printable(slug, 130)}'")
         urls = article.get("urls")
         listed = urls.get("json") if isinstance(urls, dict) else None
         items[slug] = urljoin(reply.url, str(listed or article_url(base, slug, lang)))

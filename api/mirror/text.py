@@ -25,7 +25,7 @@ def canonical_tag(tag: str) -> str:
     The same rules as the server's ``api.negotiation.normalize_tag`` (a test holds the two
     together); a copy, because the mirror runs without the server's code and dependencies."""
     if len(tag) > MAX_TAG or not TAG.fullmatch(tag):
-        raise UsageError(f"{printable(tag)!r} is not a BCP 47 language tag (e.g. es, pt-BR, zh-Hant)")
+        raise UsageError(f"'{printable(tag)}' is not a BCP 47 language tag (e.g. es, pt-BR, zh-Hant)")
     first, *rest = tag.split("-")
     out = [first.lower()]
     for part in rest:
