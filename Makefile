@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test serve build export test test-fast lint typecheck check stamp status extract update test-deps bench clean transcripts
+.PHONY: install install-test serve build export test test-fast lint typecheck check stamp status extract update test-deps bench clean transcripts screenshots
 
 # `make serve` installs only what serving needs; the test tools come with the test targets.
 $(VENV)/.installed: pyproject.toml
@@ -79,6 +79,11 @@ test-fast: install-test lint check
 # Re-record what Orca says on each page (tests/screenreader/transcripts/); review the diff before committing.
 transcripts: install-test test-deps
 	UPDATE_TRANSCRIPTS=1 $(VENV)/bin/pytest tests/screenreader -q
+
+# Pictures of the article and help pages (390 and 1280 px, light and dark, en ar zh-Hans vi) in docs/screenshots/:
+# look at them next to the machine checks. ARGS="--lang fa --print" for others (scripts/screenshots.py --help).
+screenshots: install-test test-deps
+	$(PY) scripts/screenshots.py $(ARGS)
 
 # One run, one table (paste it into README's Performance section): the app vs a bare Starlette app
 # under wrk, start-up, build time and RSS for the real corpus and 500 synthetic articles × every locale.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from starlette.testclient import TestClient
 
 from api.sources.catalogs import Catalogs
 from api.sources.content import load_articles
-from tests.conftest import LOCALES, SLUG, po_path, replace_msgstr
+from api.tools.checks import check_catalog
+from tests.conftest import BY_TAG, LOCALES, SLUG, po_path, replace_msgstr
 from tests.htmltext import find
 
 FIRST_ITEM = "Stabilize brain chemistry"
@@ -97,6 +99,43 @@ def test_unreadable_catalog_serves_english(project_copy: Path, make_client: Call
     r = make_client().get(f"/vi/articles/{SLUG}")
     assert r.status_code == 200
     assert find(r.text, "h1")[0].attrs.get("lang") == "en"
+
+
+SPANISH_ITEM = "Estabilizar la química cerebral para que los síntomas te abrumen menos"
+
+
+def test_unterminated_string_costs_its_file_not_a_truncated_page(
+    project_copy: Path, make_client: Callable[[], TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A translator's editor drops a closing quote. Babel alone would read the file without a word
+    and serve "…te abrumen meno" as translated; the build serves that file's segments in English and
+    names the file and line, the line `bothand check` names too."""
+    client = make_client()
+    before = client.get(f"/api/v1/articles/{SLUG}?lang=es").json()["translation"]
+    path = po_path(project_copy, "es", "content")
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    number = lines.index(f'msgstr "{SPANISH_ITEM}"\n') + 1
+    lines[number - 1] = f'msgstr "{SPANISH_ITEM}\n'  # the closing quote lost
+    path.write_text("".join(lines), "utf-8")
+
+    with caplog.at_level(logging.WARNING):
+        client = make_client()
+        html = client.get(f"/es/articles/{SLUG}").text
+    assert "Estabilizar" not in html and "abrumen" not in html  # no Spanish from that file, cut short or whole
+    assert _item(html)["lang"] == "en" and _item(html)["dir"] == "ltr"
+    assert find(html, "h1")[0].attrs["lang"] == "en"  # every segment of the file, not only the broken one
+    assert find(html, "html")[0].attrs["lang"] == "es"  # the interface (ui.po) is still Spanish
+    data = client.get(f"/api/v1/articles/{SLUG}?lang=es").json()
+    item = next(b for b in data["blocks"] if b["type"] == "list")["items"][0]
+    assert item["lang"] == "en" and item["text"] == FIRST_ITEM + " so you feel less overwhelmed by symptoms"
+    after = data["translation"]
+    assert after["translated"] == 0 and after["percent"] == 0
+    assert after["invalid"] == before["translated"]  # refused, not counted as translated
+
+    named = f"{path}:{number}: end-of-line within string"
+    assert any(str(p).startswith(named) for p in client.app.state.site.problems)  # type: ignore[attr-defined]
+    assert any(named in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert any(str(p).startswith(named) for p in check_catalog(path, BY_TAG["es"], "content"))
 
 
 def test_review_state_is_read_from_the_catalog(project_copy: Path, make_client: Callable[[], TestClient]) -> None:

@@ -24,7 +24,7 @@ from tests.htmltext import Element, find, parse
 
 SLUG = "medication-and-therapy"
 CRISIS = ROOT / "crisis.yaml"
-TODAY = dt.date(2026, 11, 29)
+TODAY = dt.date(2026, 12, 7)  # the day crisis.yaml was last checked (emergency numbers)
 TAGS = [loc.tag for loc in LOCALES]
 
 
@@ -194,6 +194,59 @@ def test_mexico_or_no_country_sees_the_emergency_line_and_findahelpline_first(cl
     assert "findahelpline.com" in text_of(second)
     if "MX" in path:
         assert not [a for a in contacts(html) if a.attrs["href"].startswith(("tel:", "sms:"))]
+
+
+# Emergency numbers by country ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "number", "country"), [
+    ("/en/help/US", "911", "United States"), ("/en/help/CA", "911", "Canada"),
+    ("/en/help/GB", "999", "United Kingdom"), ("/en/help/DE", "112", "Germany"), ("/en/help/AU", "000", "Australia"),
+    ("/es/help/US", "911", "Estados Unidos"),
+])
+def test_a_country_with_a_known_number_sees_it_instead_of_your_local_number(
+    client: TestClient, path: str, number: str, country: str,
+) -> None:
+    page = client.get(path)
+    assert page.status_code == 200 and "public" in page.headers["cache-control"]
+    emergency = next(li for li in items(page.text) if "911" in text_of(li) or number in text_of(li))
+    assert number in text_of(emergency) and "local emergency number" not in text_of(emergency)
+    calls = [a for a in contacts(page.text) if a.attrs["href"] == f"tel:{number}"]
+    assert calls and text_of(calls[0]).endswith(f"({country})") and number in text_of(calls[0])
+
+
+def test_a_country_without_a_known_number_keeps_the_general_sentence(client: TestClient) -> None:
+    html = client.get("/en/help/MX").text
+    assert "call your local emergency number now" in text_of(items(html)[0])
+    assert not [a for a in contacts(html) if a.attrs["href"].startswith("tel:")]
+
+
+def test_the_api_and_embeds_for_a_country_with_a_number(client: TestClient) -> None:
+    crisis = client.get(f"/api/v1/articles/{SLUG}?lang=en&country=GB").json()["crisis"]
+    first = crisis["resources"][0]
+    assert first["id"] == "emergency" and first["countries"] == ["GB"] and first["source"].startswith("https://")
+    assert first["verified"] and [c["href"] for c in first["contacts"]] == ["tel:999"]
+    assert first["contacts"][0]["label"]["text"] == "Call 999 (United Kingdom)"
+    # no embed of its own: the "other country" embed, still 200
+    assert client.get(f"/embed/en/{SLUG}?country=GB").status_code == 200
+
+
+def test_emergency_numbers_are_checked_with_their_line(tmp_path: Path) -> None:
+    path = write_crisis(tmp_path, LINE)
+    path.write_text(path.read_text(encoding="utf-8") + textwrap.dedent("""\
+        emergency_numbers:
+          - numbers: ["999"]
+            for: [GB]
+            source: https://example.org/999
+            verified: 2026-09-01
+          - numbers: ["nine"]
+            for: [XX]
+            verified: 2026-09-01
+        """), encoding="utf-8")
+    _, _, problems = read_crisis(path, TODAY)
+    fields = sorted(p.message.split(" ")[0] for p in problems)  # the bad entry's three faults, on its lines
+    assert fields == ["`for`", "`numbers`", "`source`"] and all(p.line > CANADA_LINE + 10 for p in problems), problems
+    warnings = crisis_warnings(Settings(crisis_file=path), dt.date(2027, 3, 2))
+    assert any("emergency number 999" in w.message and "https://example.org/999" in w.message for w in warnings)
 
 
 def test_the_country_is_remembered_only_when_the_reader_asks(client: TestClient) -> None:

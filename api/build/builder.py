@@ -132,11 +132,12 @@ class Builder:
             number = native_digits(format_decimal(tr.translation.segments_in_english, locale=loc.babel), loc)
             notice = translation_notice(tr.translation, cats.ui, number)
             urls = self._urls(loc, slug)
+            body = self.env.get_template("_fragment.html").render(loc=loc, article_blocks=tr.blocks).strip()
             digest = content_hash(m.to_builtins({
                 "slug": slug, "lang": loc.tag, "dir": loc.dir, "title": tr.title, "summary": tr.summary,
                 "published": source.published, "updated": updated, "reviewed": source.reviewed,
-                "blocks": tr.blocks, "translation": tr.translation, "notice": notice}))
-            body = self.env.get_template("_fragment.html").render(loc=loc, article_blocks=tr.blocks).strip()
+                "blocks": tr.blocks, "html": body, "translation": tr.translation, "notice": notice,
+                "crisis": crisis}))
             articles.append(m.Article(
                 slug=slug, lang=loc.tag, requested_lang=loc.tag, dir=loc.dir, title=tr.title,  # type: ignore[arg-type]
                 summary=tr.summary, published=source.published, updated=updated, reviewed=source.reviewed,

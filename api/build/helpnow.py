@@ -3,7 +3,8 @@
 Pages are prebuilt bytes, so the build renders a help-now block for every country that has
 lines in crisis.yaml, once per locale, plus one block for "a country with no line here":
 
-* ``/{lang}/help/{CC}`` (a country with lines): public, cacheable help pages, its lines first;
+* ``/{lang}/help/{CC}`` (a country with lines, or with an emergency number in crisis.yaml): public,
+  cacheable help pages, its lines first, its emergency number named;
 * ``!help/{lang}/other``: the same page for any other country (the emergency line and
   findahelpline.com), answered at ``/{lang}/help/MX`` by :mod:`api.views.helpnow`;
 * ``!help/{lang}``: the help page without a country, answered at ``/{lang}/help``;
@@ -30,7 +31,7 @@ from api.core import snapshot
 from api.core.locales import Locale
 from api.core.resources import HTML, OTHER, SITE_NAME, embed_address, help_address
 from api.core.urls import URLs
-from api.sources.crisis import countries_with_lines, country_options, crisis_block
+from api.sources.crisis import countries_with_lines, country_options, crisis_block, load_emergency_numbers
 
 
 class HelpNow:
@@ -39,6 +40,10 @@ class HelpNow:
     def __init__(self, builder: Renderer):
         self.builder = builder
         self.countries = countries_with_lines(builder.crisis)
+        # Countries whose emergency number crisis.yaml gives: each gets its own help page (naming the
+        # number), but no embeds of its own (those fall back to the "other country" embed).
+        self.numbers = load_emergency_numbers(builder.settings.crisis_file)
+        self.number_only = sorted(code for code in self.numbers if code not in self.countries)
         self.blocks: dict[str, dict[str, m.Crisis]] = {}
 
     def template_globals(self) -> dict[str, Callable[..., Any]]:
@@ -55,8 +60,9 @@ class HelpNow:
     def locale_blocks(self, page: Page) -> dict[str, m.Crisis]:
         b = self.builder
         blocks = {"": page.crisis}
-        for country in [*self.countries, OTHER]:
-            blocks[country] = crisis_block(b.crisis_heading, b.crisis, page.cats.ui, page.loc, country)
+        for country in [*self.countries, *self.number_only, OTHER]:
+            blocks[country] = crisis_block(b.crisis_heading, b.crisis, page.cats.ui, page.loc, country,
+                                           self.numbers.get(country))
         self.blocks[page.loc.tag] = blocks
         return blocks
 
@@ -72,7 +78,7 @@ class HelpNow:
                 "crisis": block, "country": chosen,
                 "country_label": self.country_label(page, chosen),
             }), HTML, loc.tag)
-            if chosen is None:
+            if chosen is None or chosen in self.number_only:
                 continue
             for article in page.articles:
                 canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
@@ -90,4 +96,4 @@ class HelpNow:
         for resource in self.blocks[page.loc.tag][country].resources:
             if country in resource.countries:
                 return resource.area
-        return None  # pragma: no cover - a country with lines has a resource naming it
+        return None  # pragma: no cover - a country with lines or a number has a resource naming it

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from api.core import models as m
 from api.core.locales import Locale
+from api.core.settings import Settings
 from api.core.urls import URLs
 from api.sources.catalogs import Catalogs, LocaleCatalogs
 from api.sources.crisis import Resource
@@ -29,6 +30,7 @@ class Page:
 class Renderer(Protocol):
     """The part of the build (api.build.builder.Builder) that help-now pages use."""
 
+    settings: Settings
     urls: URLs
     catalogs: Catalogs
     crisis_heading: str

@@ -5,6 +5,10 @@ and ``ui.po`` (interface text). A translation is served only if it is not fuzzy,
 and *valid*: same link targets and emphasis as the English (content), same ``%(name)s``
 placeholders (ui), the right number of plural forms. Anything else falls back to English
 for that one segment and is reported once, with file and line, in :attr:`Catalogs.problems`.
+A file that is not clean PO syntax (what msgfmt rejects: an unterminated string, a bad escape,
+a stray line, a duplicate msgid; api.sources.pofiles) serves none of its translations: Babel would read
+such a file without a word and serve a string cut short, so the whole file falls back to English
+and each error is reported with its file and line.
 
 Review state lives in the catalogs themselves, as header comment lines that Babel, msgmerge,
 Poedit and Weblate all keep::
@@ -19,6 +23,7 @@ no longer matches and a reviewed article reads as ``outdated``.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import html
 import io
@@ -38,6 +43,7 @@ from babel.support import NullTranslations, Translations
 from api.core.locales import Locale
 from api.i18n.markup import render_inline, shape, unsafe_links
 from api.sources.content import Article
+from api.sources.pofiles import for_babel, syntax_errors
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +212,26 @@ def _complete(msg: Message) -> bool:
 
 
 def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
-    with path.open("rb") as fp:
-        return read_po(fp, locale=locale, abort_invalid=strict)
+    return read_po(io.BytesIO(for_babel(path.read_bytes())), locale=locale, abort_invalid=strict)
+
+
+def read_leniently(path: Path, locale: str | None = None) -> Catalog:
+    """What Babel makes of a file that is not clean PO syntax (for counts and headers, never to
+    serve), without the warnings it prints to stdout: syntax_problems names every error."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return read_catalog(path, locale=locale)
+
+
+NOT_SERVED = "none of this file's translations are served (English instead) until it is fixed"
+
+
+def syntax_problems(path: Path) -> list[Problem]:
+    """Every PO syntax error of a catalog (api.sources.pofiles), with its line; empty if the file is clean."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Problem(path, 0, f"cannot be read: {exc}")]
+    return [Problem(path, p.line, f"{p.message}; {NOT_SERVED}") for p in syntax_errors(data)]
 
 
 def reviews_from(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
@@ -270,19 +294,20 @@ class Catalogs:
             lc.reviews["ui"] = Review("source")
             return lc
         folder = self.locales_dir / loc.folder / "LC_MESSAGES"
-        content_cat = self._read(folder / "content.po", loc)
-        ui_cat = self._read(folder / "ui.po", loc)
-        lc.content, lc.article_stats = self._content(content_cat, folder / "content.po", articles)
+        content_cat, content_ok = self._read(folder / "content.po", loc)
+        ui_cat, ui_ok = self._read(folder / "ui.po", loc)
+        lc.content, lc.article_stats = self._content(content_cat, folder / "content.po", articles, content_ok)
         for slug, article in articles.items():
             lc.reviews[slug] = self._review(content_cat, slug, article.source_hash)
-        lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po")
+        lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po", ui_ok)
         lc.reviews["ui"] = self._review(ui_cat, "ui", None)
         return lc
 
     def _content(
-        self, catalog: Catalog | None, path: Path, articles: dict[str, Article]
+        self, catalog: Catalog | None, path: Path, articles: dict[str, Article], servable: bool = True
     ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
-        """The servable translations of the text the articles use now, and counts per article."""
+        """The servable translations of the text the articles use now, and counts per article
+        (none servable when the file is not clean syntax: its translations count as invalid)."""
         sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
         served: dict[tuple[str, str], str] = {}
         found: dict[tuple[str, str], Message] = {}
@@ -292,7 +317,7 @@ class Catalogs:
             if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
                 continue  # the header, or a plural entry: article text has neither
             found[(msg.context, msg.id)] = msg
-            if msg.fuzzy or not msg.string:
+            if msg.fuzzy or not msg.string or not servable:
                 continue
             problems = message_problems(msg, "content", num_plurals)
             if problems:
@@ -319,15 +344,20 @@ class Catalogs:
             st.obsolete = obsolete[slug]
         return served, stats
 
-    def _read(self, path: Path, loc: Locale) -> Catalog | None:
+    def _read(self, path: Path, loc: Locale) -> tuple[Catalog | None, bool]:
+        """The catalog, and whether its translations may be served (not if it is not clean syntax)."""
         if not path.exists():
             self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
-            return None
+            return None, False
+        errors = syntax_problems(path)
+        self.problems += errors
         try:
-            return read_catalog(path, locale=loc.folder)
+            catalog = read_leniently(path, loc.folder) if errors else read_catalog(path, locale=loc.folder)
         except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
-            self.problems.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
-            return None
+            if not errors:
+                self.problems.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
+            return None, False
+        return catalog, not errors
 
     def _report(self, path: Path, msg: Message, problems: list[str]) -> None:
         for text in problems:
@@ -342,7 +372,7 @@ class Catalogs:
             state = "outdated"
         return Review(state, reviewed_hash)
 
-    def _ui(self, catalog: Catalog | None, path: Path) -> tuple[NullTranslations, Stats]:
+    def _ui(self, catalog: Catalog | None, path: Path, servable: bool = True) -> tuple[NullTranslations, Stats]:
         st = Stats(total=len(self.ui_ids))
         if catalog is None:
             st.untranslated = st.total
@@ -360,7 +390,7 @@ class Catalogs:
             if not msg.id:
                 continue
             found[_key(msg)] = msg
-            if msg.fuzzy or not _complete(msg):
+            if msg.fuzzy or not _complete(msg) or not servable:
                 continue
             problems = message_problems(msg, "ui", catalog.num_plurals, self.protected)
             if problems:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
@@ -67,6 +68,15 @@ WORLDWIDE = pgettext("crisis", "worldwide")
 # Translators: the languages a help-now service answers in, e.g. "Languages: English and French";
 # %(languages)s is a list of language names, already in your language.
 LANGUAGES_TEMPLATE = pgettext("crisis", "Languages: %(languages)s")
+# The resource whose text names the reader's emergency number once they chose a country crisis.yaml
+# gives a number for (`emergency_numbers`).
+EMERGENCY_ID = "emergency"
+# Translators: the help-now line for a reader whose country's emergency number we know; %(number)s is
+# that number (e.g. 911, 999, 112), already written as the reader dials it. Keep it exact.
+EMERGENCY_NOW = pgettext("crisis", "If you or someone else is in immediate danger, call %(number)s now.")
+# Translators: a link that calls an emergency number, e.g. "Call 911"; the site adds the country after it:
+# "Call 911 (United States)". %(number)s is the number: keep it exact.
+CALL_NUMBER = pgettext("crisis", "Call %(number)s")
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,17 @@ class Resource:
 
     def serves_language(self, tag: str) -> bool:
         return ANY in self.languages or any(same_language(lang, tag) for lang in self.languages)
+
+
+@dataclass(frozen=True)
+class EmergencyNumber:
+    """The emergency number(s) of some countries (crisis.yaml `emergency_numbers`), sourced and dated."""
+
+    numbers: tuple[str, ...]
+    countries: tuple[str, ...]
+    source: str
+    verified: dt.date
+    line: int = 0
 
 
 # Countries ------------------------------------------------------------------------------------------
@@ -300,10 +321,69 @@ def read_crisis(path: Path, today: dt.date | None = None) -> tuple[str, tuple[Re
             contacts=tuple(contacts), countries=tuple(countries), languages=tuple(languages),
             source=source if isinstance(source, str) else None, verified=verified, line=line,
         ))
+    problems += read_emergency_numbers(path, today)[1]
     if resources and not any(r.worldwide for r in resources):
         problem(top.get("resources", 1), "at least one resource must serve every country (countries: \"*\"), "
                                          "e.g. the local emergency number: readers anywhere must see something")
     return heading, tuple(resources), problems
+
+
+def read_emergency_numbers(path: Path, today: dt.date | None = None) -> tuple[dict[str, EmergencyNumber],
+                                                                              list[Problem]]:
+    """country -> its emergency number entry, and every problem (file:line) of `emergency_numbers`."""
+    problems: list[Problem] = []
+    out: dict[str, EmergencyNumber] = {}
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return out, problems  # read_crisis reports it
+    if not isinstance(root, yaml.MappingNode):
+        return out, problems
+    node = next((v for k, v in root.value if k.value == "emergency_numbers"), None)
+    if node is None:
+        return out, problems
+    items = yaml.safe_load(yaml.serialize(node))
+    if not isinstance(node, yaml.SequenceNode) or not isinstance(items, list):
+        return out, [Problem(path, node.start_mark.line + 1, "`emergency_numbers` must be a list")]
+    today = today or dt.date.today()
+    for item, child in zip(items, node.value, strict=True):
+        line = child.start_mark.line + 1
+        at = _lines(child).get
+        if not isinstance(item, dict):
+            problems.append(Problem(path, line, "each emergency number must be a mapping"))
+            continue
+        numbers = _codes(item.get("numbers"))
+        if not numbers or ANY in numbers or not all(DIALABLE.fullmatch(n) for n in numbers):
+            problems.append(Problem(path, at("numbers", line), "`numbers` must list numbers, digits only "
+                                                               "(e.g. [\"999\", \"112\"])"))
+            numbers = []
+        countries = _codes(item.get("for"))
+        if not countries or any(c not in country_codes() for c in countries):
+            problems.append(Problem(path, at("for", line), "`for` must list ISO 3166-1 alpha-2 country codes "
+                                                           "(upper case, e.g. [GB])"))
+            countries = []
+        source, verified = item.get("source"), _date(item.get("verified"))
+        if not isinstance(source, str) or not source.startswith("https://"):
+            problems.append(Problem(path, at("source", line), "`source` is required: the https:// address of "
+                                                              "an official page that states the number"))
+            source = ""
+        if verified is None or verified > today:
+            problems.append(Problem(path, at("verified", line), "`verified` is required: the date (YYYY-MM-DD, "
+                                                                "not in the future) it was last checked"))
+            verified = today
+        entry = EmergencyNumber(tuple(numbers), tuple(countries), source, verified, line)
+        for code in countries:
+            if code in out:
+                problems.append(Problem(path, at("for", line), f"{code} has an emergency number twice"))
+            out[code] = entry
+    return out, problems
+
+
+def load_emergency_numbers(path: Path) -> dict[str, EmergencyNumber]:
+    numbers, problems = read_emergency_numbers(path)
+    if problems:
+        raise CrisisFileError(problems)
+    return numbers
 
 
 def _babel_knows(tag: str) -> bool:
@@ -337,10 +417,15 @@ def stale_warnings(path: Path, resources: Iterable[Resource], today: dt.date | N
                    months: int = STALE_MONTHS) -> list[Problem]:
     """Resources whose facts were last checked more than `months` ago: check them at `source` again."""
     today = today or dt.date.today()
+    numbers = {e.line: e for e in read_emergency_numbers(path, today)[0].values()}
     return [
         Problem(path, r.line, f"warning: resource {r.id!r} was last verified on {r.verified}, more than "
                               f"{months} months ago: check it at {r.source} and update `verified`")
         for r in resources if r.verified is not None and months_later(r.verified, months) < today
+    ] + [
+        Problem(path, e.line, f"warning: emergency number {', '.join(e.numbers)} was last verified on {e.verified}, "
+                              f"more than {months} months ago: check it at {e.source} and update `verified`")
+        for e in numbers.values() if months_later(e.verified, months) < today
     ]
 
 
@@ -432,6 +517,23 @@ class _Texts:
         )
 
 
+    def emergency(self, r: Resource, e: EmergencyNumber, country: str) -> m.CrisisResource:
+        """The emergency line for a reader in `country`: its number named and a link to call it."""
+        here = Resource(id=r.id, name=r.name, description=r.description, contacts=(), countries=(country,),
+                        languages=r.languages, source=e.source, verified=e.verified)
+        said = self.t(EMERGENCY_NOW)
+        call = self.t(CALL_NUMBER)
+        contacts = []
+        for number in e.numbers:
+            label = m.PlainText(text=_fill(call.text, CALL_NUMBER, {"number": number}), lang=call.lang)
+            contacts.append(m.Contact(kind="phone", href=f"tel:{number}",
+                                      label=self.with_area(label, CALL_NUMBER % {"number": number}, here)))
+        base = self.resource(here)
+        return msgspec.structs.replace(
+            base, description=m.PlainText(text=_fill(said.text, EMERGENCY_NOW, {"number": e.numbers[0]}),
+                                          lang=said.lang), contacts=contacts)
+
+
 def _neutral(text: str) -> bool:
     """A text in no language (a web address, a number): the same in every locale."""
     return not any(ch.isalpha() for ch in DOMAIN.sub("", text))
@@ -442,12 +544,18 @@ def english_area(r: Resource) -> str:
 
 
 def crisis_block(heading: str, resources: tuple[Resource, ...], ui: NullTranslations, loc: Locale,
-                 country: str | None = None) -> m.Crisis:
+                 country: str | None = None, emergency: EmergencyNumber | None = None) -> m.Crisis:
     """The help-now block in a locale for a reader in `country` (None: not chosen; "*": a country with
-    no line here). Each text says which language it is in: English where the catalog lacks it."""
+    no line here). Each text says which language it is in: English where the catalog lacks it.
+    With `emergency` (the country's number), the emergency line names it and calls it."""
     texts = _Texts(ui, loc)
-    return m.Crisis(heading=texts.t(heading), country=None if country == ANY else country,
-                    resources=[texts.resource(r) for r in select(resources, loc.tag, country)])
+    out = []
+    for r in select(resources, loc.tag, country):
+        if emergency is not None and country is not None and r.id == EMERGENCY_ID:
+            out.append(texts.emergency(r, emergency, country))
+        else:
+            out.append(texts.resource(r))
+    return m.Crisis(heading=texts.t(heading), country=None if country == ANY else country, resources=out)
 
 
 def _fill(template: str, english: str, values: dict[str, str]) -> str:

@@ -20,7 +20,16 @@ from babel.messages.pofile import PoFileError
 
 from api.core.locales import Locale, load_table
 from api.core.settings import ROOT, Settings
-from api.sources.catalogs import Catalogs, Problem, header_line, message_problems, plural_rule_problem, read_catalog
+from api.sources.catalogs import (
+    Catalogs,
+    Problem,
+    header_line,
+    message_problems,
+    plural_rule_problem,
+    read_catalog,
+    read_leniently,
+    syntax_problems,
+)
 from api.sources.conditions import check_article_conditions, read_conditions
 from api.sources.content import ContentError, load_articles
 from api.sources.crisis import contact_labels, read_crisis, stale_warnings
@@ -74,6 +83,13 @@ def _header_problems(path: Path, catalog: Catalog, loc: Locale) -> list[Problem]
 def check_catalog(path: Path, loc: Locale, domain: str, protected: Collection[str] = ()) -> list[Problem]:
     if not path.exists():
         return [Problem(_rel(path), 0, "catalog missing (run `bothand init` for this locale)")]
+    # The same errors, with the same lines, that make the build serve this file in English.
+    syntax = [Problem(_rel(p.path), p.line, p.message) for p in syntax_problems(path)]
+    if syntax:
+        try:  # what else is wrong (e.g. the Plural-Forms header), as far as a lenient reading shows it
+            return syntax + _header_problems(path, read_leniently(path), loc)
+        except Exception:  # noqa: BLE001  # e.g. undecodable bytes: the syntax errors say it all
+            return syntax
     problems = _msgfmt(path)
     try:
         catalog = read_catalog(path, strict=True)
@@ -95,7 +111,9 @@ def check_catalog(path: Path, loc: Locale, domain: str, protected: Collection[st
     return problems
 
 
-def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
+def check_all(settings: Settings, stale: bool = True, root: Path = ROOT) -> list[Problem]:
+    """Every problem of the project at `root` (content, conditions, help-now resources, templates,
+    and the catalogs of every locale its locales/LINGUAS lists)."""
     problems: list[Problem] = []
     try:
         load_articles(settings.content_dir)
@@ -105,7 +123,7 @@ def check_all(settings: Settings, stale: bool = True) -> list[Problem]:
         problems.append(Problem(_rel(Path(path)), int(line) if line.isdigit() else 0, message.strip()))
     problems += condition_problems(settings)
     if stale:
-        for domain in stale_templates(settings.locales_dir):
+        for domain in stale_templates(settings.locales_dir, root):
             problems.append(Problem(_rel(settings.locales_dir / f"{domain}.pot"), 1,
                                     "stale: re-run `make extract` and commit the result"))
     _, resources, crisis_problems = read_crisis(settings.crisis_file)

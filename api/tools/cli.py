@@ -2,7 +2,10 @@
 
 ``extract`` runs ``pybabel extract`` for both domains and keeps the committed .pot when only
 its POT-Creation-Date would change, so re-running it on unchanged sources changes nothing.
+``update`` merges the templates into every catalog with Babel, writing previous-msgid (``#|``)
+lines that msgfmt accepts (api.sources.pofiles), and leaves a catalog with syntax errors untouched.
 ``check`` is what CI runs: every problem is printed as ``file:line: message``.
+``--root DIR`` runs extract, update and check on another copy of the project (tests do).
 """
 
 from __future__ import annotations
@@ -17,38 +20,70 @@ from api.core.settings import ROOT, Settings
 from api.tools.extraction import DOMAINS, extract_to, messages, pybabel
 
 
+def _project(args: argparse.Namespace) -> tuple[Path, Settings]:
+    """The project a command works on (--root, default this checkout) and its settings."""
+    root: Path | None = getattr(args, "root", None)
+    locales: Path | None = getattr(args, "locales", None)
+    if root is None:
+        return ROOT, Settings(locales_dir=locales) if locales else Settings()
+    root = root.resolve()
+    return root, Settings(content_dir=root / "content", locales_dir=locales or root / "locales",
+                          crisis_file=root / "crisis.yaml", conditions_file=root / "conditions.yaml")
+
+
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    locales_dir = Settings().locales_dir
+    root, settings = _project(args)
     with tempfile.TemporaryDirectory() as tmp:
-        for path in extract_to(Path(tmp)).values():
-            target = locales_dir / path.name
+        for path in extract_to(Path(tmp), root).values():
+            target = settings.locales_dir / path.name
             if target.exists() and messages(path) == messages(target):
-                print(f"{target.relative_to(ROOT)}: unchanged")
+                print(f"{_shown(target, root)}: unchanged")
                 continue
             target.write_text(path.read_text("utf-8"), "utf-8")
-            print(f"{target.relative_to(ROOT)}: updated")
+            print(f"{_shown(target, root)}: updated")
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    """Merge the templates into every catalog (new msgids in, changed ones fuzzy, gone ones obsolete)."""
+    """Merge the templates into every catalog (new msgids in, changed ones fuzzy with the previous
+    English in `#|` lines, gone ones obsolete). A catalog that is not clean PO syntax is left as it
+    is (merging would make its damage look valid): its errors are printed, and the exit status is 1."""
     from api.core.locales import load_table
+    from api.sources.catalogs import read_catalog, syntax_problems
+    from api.sources.pofiles import update_catalog
 
-    locales_dir = Settings().locales_dir
-    for loc in load_table(locales_dir):
+    root, settings = _project(args)
+    locales_dir = settings.locales_dir
+    templates = {domain: read_catalog(locales_dir / f"{domain}.pot") for domain in DOMAINS}
+    broken = 0
+    for loc in load_table(locales_dir).all:
         if loc.is_source:
             continue
-        for domain in DOMAINS:
+        for domain, template in templates.items():
             po = locales_dir / loc.folder / "LC_MESSAGES" / f"{domain}.po"
-            if po.exists():
-                pybabel("update", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
-                         "-l", loc.folder, "--previous")
-    return 0
+            if not po.exists():
+                continue
+            if errors := syntax_problems(po):
+                broken += 1
+                for problem in errors:
+                    print(f"{_shown(problem.path, root)}:{problem.line}: {problem.message.split(';')[0]}",
+                          file=sys.stderr)
+                print(f"{_shown(po, root)}: not updated: fix the error(s) above, then run update again",
+                      file=sys.stderr)
+                continue
+            if update_catalog(po, template, loc.folder, domain):
+                print(f"{_shown(po, root)}: updated")
+    return 1 if broken else 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Start catalogs for a new locale from the templates."""
-    locales_dir = Settings().locales_dir
+    _, settings = _project(args)
+    locales_dir = settings.locales_dir
     for domain in DOMAINS:
         pybabel("init", "-D", domain, "-i", str(locales_dir / f"{domain}.pot"), "-d", str(locales_dir),
                  "-l", args.locale.replace("-", "_"))
@@ -56,12 +91,22 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import contextlib
+    import io
+
     from api.tools.checks import check_all, crisis_warnings
     from api.tools.termbase import check_terms
 
-    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
-    problems = check_all(settings, stale=not args.skip_stale)
-    glossary_problems, warnings = check_terms(settings.locales_dir, ROOT)
+    root, settings = _project(args)
+    problems = check_all(settings, stale=not args.skip_stale, root=root)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # Babel's own warnings about a broken file
+            glossary_problems, warnings = check_terms(settings.locales_dir, root)
+    except Exception:  # a catalog the termbase cannot read: already named above with its file and line
+        if not problems:
+            raise
+        glossary_problems, warnings = [], []
+        print("termbase not checked: fix the catalog problems first", file=sys.stderr)
     problems += glossary_problems
     stale = crisis_warnings(settings)  # help-now facts to check again at their source: never fail the build
     for problem in [*problems, *warnings, *stale]:
@@ -141,8 +186,9 @@ def cmd_mirror(args: argparse.Namespace) -> int:
     if not args.lang and not args.all_languages:
         print("bothand mirror: give --lang TAG (repeatable) or --all-languages", file=sys.stderr)
         return 2
-    result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang,
-                    concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, full_listing=args.full,
+    result = mirror(args.base_url, args.dir, None if args.all_languages else args.lang, state_dir=args.state_dir,
+                    allow_http=args.allow_http, concurrency=args.concurrency, timeout=args.timeout,
+                    deadline=args.deadline, retries=args.retries, full_listing=args.full,
                     progress=sys.stderr if sys.stderr.isatty() else None)
     report(result, verbose=args.verbose or sys.stdout.isatty())
     return result.exit_status
@@ -164,15 +210,22 @@ def main(argv: list[str] | None = None) -> int:
                     "BOTHAND_BASE_URL: set it to the public origin first.")
     export.add_argument("dir", metavar="DIR", type=Path, help="the export folder (replaced if it holds an export)")
     export.set_defaults(func=cmd_export)
-    sub.add_parser("extract", help="re-extract locales/*.pot from content and templates").set_defaults(func=cmd_extract)
-    sub.add_parser("update", help="merge the .pot templates into every locale's catalogs").set_defaults(func=cmd_update)
+    root_help = "the project folder (content/, locales/, crisis.yaml, …; default: this checkout)"
+    extract = sub.add_parser("extract", help="re-extract locales/*.pot from content and templates")
+    extract.add_argument("--root", type=Path, help=root_help)
+    extract.set_defaults(func=cmd_extract)
+    update = sub.add_parser("update", help="merge the .pot templates into every locale's catalogs")
+    update.add_argument("--root", type=Path, help=root_help)
+    update.set_defaults(func=cmd_update)
     init = sub.add_parser("init", help="start catalogs for a new locale")
     init.add_argument("locale", help="BCP 47 tag, e.g. pt-BR")
+    init.add_argument("--root", type=Path, help=root_help)
     init.set_defaults(func=cmd_init)
     check = sub.add_parser("check", help="fail on any catalog problem, naming file and line")
     check.add_argument("--skip-stale", action="store_true", help="do not re-extract to compare the .pot files")
     check.add_argument("--strict", action="store_true", help="also fail on warnings (termbase terms not used)")
     check.add_argument("--locales", type=Path, help="check the catalogs in this folder instead of locales/")
+    check.add_argument("--root", type=Path, help=root_help)
     check.set_defaults(func=cmd_check)
     sub.add_parser("status", help="print translation and review status per locale").set_defaults(func=cmd_status)
     stamp = sub.add_parser("stamp", help="date every translation whose text changed (locales/updated.json)")
@@ -183,15 +236,24 @@ def main(argv: list[str] | None = None) -> int:
     mirror = sub.add_parser(
         "mirror", help="keep a verified local copy of the articles (for clinic portals)",
         description="Copy every article in the chosen languages from a Bothand site into DIR, revalidating "
-                    "with ETags on later runs. Writes DIR/<lang>/<slug>.json, <slug>.html and manifest.json.",
+                    "with ETags on later runs. DIR/<lang> shows <slug>.json, <slug>.html and manifest.json, "
+                    "switched over in one step; the lock and staged copies live in a state folder beside DIR.",
         epilog="exit status: 0 everything mirrored and verified; 1 partial failure (some articles or languages "
                "failed, their previous copies kept); 2 usage error or total failure (nothing mirrored)")
     mirror.add_argument("base_url", metavar="BASE_URL", help="the site, e.g. https://bothand.example")
     mirror.add_argument("dir", metavar="DIR", type=Path, help="the mirror folder (created if missing)")
     mirror.add_argument("--lang", action="append", metavar="TAG", help="BCP 47 tag, e.g. es, pt-BR (repeatable)")
     mirror.add_argument("--all-languages", action="store_true", help="every language /api/v1/locales lists")
+    mirror.add_argument("--state-dir", type=Path, metavar="STATE",
+                        help="lock and staged copies, outside DIR (default: .<DIR name>.mirror-state beside DIR)")
+    mirror.add_argument("--allow-http", action="store_true",
+                        help="accept a plain http BASE_URL (a site on your own network; prints a warning)")
     mirror.add_argument("--concurrency", type=int, default=4, help="parallel requests (default 4)")
-    mirror.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    mirror.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds for one whole response, from connecting to its last byte (default 30)")
+    mirror.add_argument("--deadline", type=float, default=1800.0,
+                        help="seconds for the whole run; then it stops, keeping what it could not finish "
+                             "as it was (default 1800)")
     mirror.add_argument("--retries", type=int, default=3,
                         help="retries of a request on 429, 5xx or a lost connection, with backoff (default 3)")
     mirror.add_argument("--full", action="store_true", help="list every article, not only those updated since")

@@ -16,9 +16,9 @@ PYBABEL_HEADER = ["--project=Bothand", "--version=1", "--copyright-holder=Bothan
                   "--msgid-bugs-address=https://github.com/bothand/bothand/issues"]
 
 
-def pybabel(*args: str) -> None:
+def pybabel(*args: str, cwd: Path = ROOT) -> None:
     exe = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(exe), "-q", *args], check=True, cwd=ROOT)  # noqa: S603  # our own fixed arguments
+    subprocess.run([str(exe), "-q", *args], check=True, cwd=cwd)  # noqa: S603  # our own fixed arguments
 
 
 def messages(path: Path) -> list[tuple[object, ...]]:
@@ -29,21 +29,24 @@ def messages(path: Path) -> list[tuple[object, ...]]:
     ]
 
 
-def extract_to(out_dir: Path) -> dict[str, Path]:
-    """Run pybabel extract for every domain into out_dir; returns the .pot paths."""
+def extract_to(out_dir: Path, root: Path = ROOT) -> dict[str, Path]:
+    """Run pybabel extract for every domain of the project at `root` into out_dir; returns the .pot paths."""
     paths = {}
     for domain, cfg in DOMAINS.items():
         out = out_dir / f"{domain}.pot"
-        pybabel("extract", "-F", cfg, "-o", str(out), "--add-comments=Translators:", *PYBABEL_HEADER, ".")
+        pybabel("extract", "-F", str(ROOT / cfg), "-o", str(out), "--add-comments=Translators:", *PYBABEL_HEADER,
+                 ".", cwd=root)
         paths[domain] = out
     return paths
 
 
-def stale_templates(locales_dir: Path) -> list[str]:
+def stale_templates(locales_dir: Path, root: Path = ROOT) -> list[str]:
     """Which committed .pot files differ from a fresh extraction (ignoring the creation date)."""
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = extract_to(Path(tmp))
+        fresh = extract_to(Path(tmp), root)
         return [
             domain for domain, path in fresh.items()
             if not (locales_dir / path.name).exists() or messages(path) != messages(locales_dir / path.name)
         ]
+
+

@@ -28,3 +28,39 @@ def test_rtl_embed_in_an_iframe_on_another_origin(browser: Browser, base_url: st
             assert context.cookies() == []
         finally:
             context.close()
+
+
+# A video player's embed on the same portal: its address contains "/embed/" too (YouTube's does), and it
+# posts what our embeds post. It sends from the portal's origin, never from ours.
+VIDEO_PLAYER = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Video</title></head>
+<body><p>A video player</p><script>
+function post() { parent.postMessage({ type: "bothand:height", height: 5000 }, "*"); }
+post(); setInterval(post, 50);
+</script></body></html>"""
+# Counts the player's messages as the portal receives them, so the test knows the partner script saw them.
+COUNTER = """<script>
+window.playerMessages = 0;
+window.addEventListener("message", function (event) {
+  var player = document.getElementById("player");
+  if (player && event.source === player.contentWindow) window.playerMessages++;
+});
+</script>"""
+
+
+def test_partner_script_resizes_only_our_iframe(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    oembed = httpx.get(f"{base_url}/api/oembed?url={quote(f'{base_url}/es/articles/{SLUG}')}&maxheight=300").json()
+    (tmp_path / "embed").mkdir()
+    (tmp_path / "embed" / "player.html").write_text(VIDEO_PLAYER, encoding="utf-8")
+    player = '<iframe id="player" src="/embed/player.html" title="A video" width="560" height="315"></iframe>'
+    context = browser.new_context()
+    with partner_portal(tmp_path, COUNTER + player + oembed["html"]) as portal:
+        try:
+            page = context.new_page()
+            page.goto(portal)
+            page.wait_for_function(
+                "() => window.playerMessages >= 5"
+                " && parseInt(document.querySelector('iframe[lang=es]').style.height) > 1000")
+            assert page.eval_on_selector("#player", "frame => frame.style.height") == ""
+            assert page.eval_on_selector("#player", "frame => frame.clientHeight") == 315
+        finally:
+            context.close()

@@ -54,7 +54,8 @@ def test_every_focusable_element_shows_focus(page: Page, base_url: str, tag: str
     for spec in pages_for(tag):
         page.goto(base_url + spec.path)
         page.keyboard.press("Tab")  # keyboard modality, so :focus-visible applies
-        focusables = page.locator("a[href], button, input, select, textarea, [tabindex='0']")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the menus
+        focusables = page.locator("a[href], button, input, select, textarea, summary, [tabindex='0']")
         missing = []
         for i in range(focusables.count()):
             result = focusables.nth(i).evaluate(FOCUS_STYLE)
@@ -101,7 +102,12 @@ def test_accessibility_tree_of_the_article(page: Page, base_url: str, tag: str) 
     table = next(b for b in _article(base_url, tag)["blocks"] if b["type"] == "table")
     assert [c.strip() for c in columns] == [c["text"] for c in table["columns"]]
     assert page.get_by_role("table").get_attribute("aria-label") is None  # named by its caption
-    names = page.get_by_role("navigation").first.get_by_role("link").all_inner_texts()
+    # The language menu: closed, it says the current language; opened, every language in its own.
+    menu = page.get_by_role("navigation").first
+    assert menu.locator("summary").inner_text().strip() == next(loc.autonym for loc in LOCALES if loc.tag == tag)
+    assert menu.get_by_role("link").count() == 0  # no wall of links before the content
+    menu.locator("summary").click()
+    names = menu.get_by_role("link").all_inner_texts()
     assert [n.strip() for n in names] == [loc.autonym for loc in LOCALES]
     langs = page.evaluate("""() => [...document.querySelectorAll('.language-switcher a')]
         .map(a => [a.lang, a.getAttribute('aria-current')])""")

@@ -77,12 +77,11 @@ def test_print_hides_navigation_and_shows_link_targets(browser: Browser, base_ur
     page = context.new_page()
     page.goto(f"{base_url}/es/articles/{SLUG}")
     page.emulate_media(media="print")
-    display = page.evaluate("() => getComputedStyle(document.querySelector('.language-switcher')).display")
-    assert display == "none"
-    assert page.evaluate("() => getComputedStyle(document.querySelector('.skip-link')).display") == "none"
-    after = page.evaluate("""() => getComputedStyle(document.querySelector('.crisis a[href^="https:"]'), '::after')
-        .content""")
-    assert "findahelpline.com" in after
+    for hidden in (".language-switcher", ".skip-link", ".header-help", ".country-form", ".article-topics"):
+        display = page.evaluate(f"() => getComputedStyle(document.querySelector('{hidden}')).display")
+        assert display == "none", hidden
+    after = page.evaluate("""() => getComputedStyle(document.querySelector('.notice a'), '::after').content""")
+    assert f"{base_url}/en/articles/{SLUG}" in after  # where it leads, as an absolute address
     context.close()
 
 
@@ -95,6 +94,7 @@ def test_without_javascript_everything_reads_and_the_language_switches(browser: 
     assert page.get_by_role("heading", level=1).inner_text().startswith("How Medication")
     assert page.get_by_role("table").is_visible()
     assert context.cookies() == []
+    page.locator(".language-menu summary").click()  # a disclosure: opens without JavaScript
     page.locator(".language-switcher a[lang='vi']").click()
     assert page.url == f"{base_url}/vi/articles/{SLUG}"
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -105,7 +105,8 @@ def test_without_javascript_everything_reads_and_the_language_switches(browser: 
 
 
 TARGETS = """() => [...document.querySelectorAll(
-        '.language-switcher a, .site-footer a, .crisis a, .skip-link:focus, .help-link a, .notice a')]
+        '.language-switcher a, .language-menu summary, .header-help a, .site-name a, .site-footer a, ' +
+        '.crisis a, .skip-link:focus, .notice a')]
     .filter(a => a.offsetParent !== null)
     .map(a => { const r = a.getBoundingClientRect(); return [a.textContent.trim().slice(0, 30), r.width, r.height]; })
     .filter(([, w, h]) => w < 24 || h < 24)"""

@@ -30,6 +30,7 @@ def test_every_request_is_same_origin_and_no_cookie_is_set(browser: Browser, bas
     assert any(u.endswith("/static/site.css") for u in requests)
     assert context.cookies() == []
     page.goto(f"{base_url}/{tag}/articles/{SLUG}")
+    page.locator(".language-menu summary").click()
     page.locator(".language-switcher a[lang='en']").click()
     assert [c["name"] for c in context.cookies()] == ["lang"]
     context.close()

@@ -60,6 +60,7 @@ def _country_param(request: Request) -> str | None:
 
 
 def _with_lines(request: Request, code: str) -> bool:
+    """A country with a help page of its own (lines, or an emergency number)."""
     s = site(request)
     return code in s.index.data.crisis.get(s.table.source.tag, {})
 
@@ -134,7 +135,8 @@ async def embed(request: Request) -> Response:
     resize = request.query_params.get("resize") != "0"
     if code is not None and not _with_lines(request, code):
         code = OTHER
-    resource = s.by_key.get(embed_key(loc, slug, code, resize))
+    # A country with an emergency number but no line has no embed of its own: the "other country" one.
+    resource = s.by_key.get(embed_key(loc, slug, code, resize)) or s.by_key.get(embed_key(loc, slug, OTHER, resize))
     if resource is None:
         raise HTTPException(404)
     return from_snapshot(request, resource)

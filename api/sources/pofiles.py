@@ -1,0 +1,401 @@
+"""PO files read strictly, and written so that gettext accepts them.
+
+**Reading.** Babel's reader, which the build serves from, is lenient: an unterminated
+``msgstr "Texto`` loses its last character, text after a closing quote becomes part of the
+string, a second definition of a msgid silently replaces the first. msgfmt (GNU gettext, run by
+``make check``) rejects such files, but it is not installed where the site builds. So
+:func:`syntax_errors` checks a file line by line against gettext's PO grammar (``msgctxt?
+msgid msgstr`` or ``msgid msgid_plural msgstr[0] msgstr[1]…``, ``#~`` obsolete and ``#|``
+previous entries, escapes, duplicates) and also refuses the few forms msgfmt accepts but Babel
+misreads (two strings on one line, octal or ``\\x`` escapes, no space after the keyword,
+``msgstr [0]``), which no PO editor writes. Neither Babel nor translate-toolkit's parser rejects
+all of these, hence this module. A file with any error serves none of its translations
+(api.sources.catalogs): English, never a part of a string.
+
+**Writing.** ``pybabel update --previous`` wraps the previous-msgid comments (``#| msgid``)
+like prose, splitting a long msgid's quoted lines where msgfmt cannot read them, and Babel reads
+``#|`` back as a translator comment, so the next update turns the hint into ``# | msgid …``
+clutter. :func:`update_catalog` merges with Babel's ``Catalog.update`` (so files stay as Babel
+writes them) and writes ``#|`` lines itself, quoted like ``#~`` lines, keeping each fuzzy
+entry's previous msgid as msgmerge does: the English the translation was made for.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import normalize, read_po, write_po
+
+WIDTH = 76  # Babel's (and pybabel's) default line width
+_SPACE = " \t\r\f\v"  # whitespace outside strings, as msgfmt and Babel see it
+_KEYWORDS = ("msgctxt", "msgid", "msgid_plural", "msgstr")
+_WORD = re.compile(r'[^\s"#]+')
+_PLURAL = re.compile(r"msgstr\[(\d+)\]\Z")
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r"\\(.)")
+# The escapes Babel reads back as gettext does (msgfmt also knows octal and \x, Babel does not).
+_ESCAPES = {"\\": "\\", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([-\w.:]+)')
+_BOM = "\ufeff"
+
+
+# `#~|` lines (an obsolete entry's previous msgid, which msgmerge writes): Babel takes one for a
+# keyword and marks the live entry before it obsolete. Nothing is served from them.
+_OBSOLETE_PREVIOUS = re.compile(rb"^[ \t]*#~\|[^\n]*", re.MULTILINE)
+
+
+def for_babel(data: bytes) -> bytes:
+    """The file as Babel should read it: `#~|` lines blanked (so line numbers stay)."""
+    return _OBSOLETE_PREVIOUS.sub(b"", data)
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One line of a PO file: a keyword with its string, a continuation string, or a comment."""
+    line: int
+    kind: str  # "comment", "string", "msgctxt", "msgid", "msgid_plural", "msgstr" or "msgstr[]"
+    text: str = ""
+    index: int = 0  # of msgstr[N]
+    obsolete: bool = False  # #~
+    previous: bool = False  # #|
+
+    def describe(self) -> str:
+        if self.kind == "comment":
+            return "a # comment line"
+        if self.kind == "string":
+            return 'a "string" line'
+        return ("#| " if self.previous else "") + (f"msgstr[{self.index}]" if self.kind == "msgstr[]" else self.kind)
+
+
+class _Error(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _unescape(raw: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _ESCAPE.finditer(raw):
+        char = m.group(1)
+        if char not in _ESCAPES:
+            if char in "01234567x":
+                raise ValueError(f"escape \\{char}… (octal or hexadecimal) cannot be read here: "
+                                 "write the character itself")
+            raise ValueError(f"invalid escape sequence \\{char} (a backslash itself is written \\\\)")
+        out += [raw[pos:m.start()], _ESCAPES[char]]
+        pos = m.end()
+    out.append(raw[pos:])
+    return "".join(out)
+
+
+def _lex(number: int, line: str) -> _Token | None:
+    """One line as a token (None: nothing on it); ValueError says why it is not PO syntax."""
+    body = line.strip(_SPACE)
+    if body.startswith(_BOM):
+        raise ValueError("a byte order mark (U+FEFF) starts the line: save the file as UTF-8 without BOM")
+    obsolete = previous = False
+    if body.startswith("#~"):
+        obsolete, body = True, body[2:]
+        if body.startswith("|"):
+            previous, body = True, body[1:]
+        body = body.lstrip(_SPACE)
+    elif body.startswith("#|"):
+        previous, body = True, body[2:].lstrip(_SPACE)
+    elif body.startswith("#"):
+        return _Token(number, "comment")
+    if not body:
+        return None
+    kind, index, rest = "string", 0, body
+    if not body.startswith('"'):
+        word = _WORD.match(body)
+        if word is None:
+            raise ValueError("a comment cannot follow #~ or #| on the same line")
+        kind = word.group()
+        plural = _PLURAL.match(kind)
+        if plural:
+            kind, index = "msgstr[]", int(plural.group(1))
+        elif kind not in _KEYWORDS:
+            raise ValueError(f'unknown keyword {kind!r}: a line holds a keyword and its "string", '
+                             'a "string" that continues one, or a # comment')
+        rest = body[word.end():]
+        if not rest.startswith(" "):
+            raise ValueError(f'{word.group()} must be followed by a space and its "string"')
+        rest = rest.lstrip(_SPACE)
+        if not rest.startswith('"'):
+            raise ValueError(f'{word.group()} must be followed by its "string", found {rest[:30]!r}')
+    string = _STRING.match(rest)
+    if string is None:
+        raise ValueError('end-of-line within string: the closing " is missing')
+    text = _unescape(string.group(1))
+    after = rest[string.end():].strip(_SPACE)
+    if after.startswith('"'):
+        raise ValueError('two strings on one line: give each "string" a line of its own')
+    if after.startswith("#"):
+        raise ValueError("a # comment must be on a line of its own")
+    if after:
+        raise ValueError(f'text after the closing quote: {after[:30]!r} (a " inside a string is written \\")')
+    return _Token(number, kind, text, index, obsolete, previous)
+
+
+@dataclass
+class _Parser:
+    tokens: list[_Token]
+    pos: int = 0
+    entries: list[tuple[int, str | None, str]] = field(default_factory=list)  # (msgid line, msgctxt, msgid)
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, kind: str, previous: bool, obsolete: bool) -> str | None:
+        """The whole string of the keyword `kind` here (with its continuation lines), or None."""
+        token = self.peek()
+        if token is None or token.kind != kind or token.previous != previous:
+            return None
+        if token.obsolete != obsolete:
+            raise _Error(token.line, "inconsistent use of #~: an entry is obsolete in all its lines or in none")
+        self.pos += 1
+        parts = [token.text]
+        while (more := self.peek()) is not None and more.kind == "string":
+            if more.obsolete != token.obsolete:
+                raise _Error(more.line, "inconsistent use of #~: a continuation line must be marked like "
+                                        f"its {token.describe()} (line {token.line})")
+            if more.previous != token.previous:
+                raise _Error(more.line, f"a continuation line must be marked like its {token.describe()} "
+                                        f"(line {token.line})")
+            parts.append(more.text)
+            self.pos += 1
+        return "".join(parts)
+
+    def found(self) -> str:
+        token = self.peek()
+        return "the end of the file" if token is None else f"{token.describe()} (line {token.line})"
+
+    def entry(self, first: _Token) -> None:
+        obsolete = first.obsolete
+        if first.previous:  # #| msgctxt, msgid, msgid_plural: the English the translation was made for
+            self.take("msgctxt", True, obsolete)
+            if self.take("msgid", True, obsolete) is None:
+                raise _Error(first.line, f"#| lines must give the previous msgid, found {self.found()}")
+            self.take("msgid_plural", True, obsolete)
+        start = self.peek()
+        context = self.take("msgctxt", False, obsolete)
+        msgid_token = self.peek()
+        msgid = self.take("msgid", False, obsolete)
+        if msgid is None or msgid_token is None:
+            if start is None:
+                raise _Error(first.line, "#| lines without the entry they belong to")
+            raise _Error(start.line, f"expected msgid, found {self.found()}")
+        if self.take("msgid_plural", False, obsolete) is not None:
+            forms = 0
+            while (token := self.peek()) is not None and token.kind == "msgstr[]" and not token.previous:
+                if token.index != forms:
+                    raise _Error(token.line, f"plural form has wrong index: msgstr[{token.index}] where "
+                                             f"msgstr[{forms}] belongs")
+                self.take("msgstr[]", False, obsolete)
+                forms += 1
+            if not forms:
+                raise _Error(msgid_token.line, f"missing msgstr[0] after msgid_plural, found {self.found()}")
+        elif self.take("msgstr", False, obsolete) is None:
+            raise _Error(msgid_token.line, f"missing msgstr for this msgid, found {self.found()}")
+        self.entries.append((msgid_token.line, context, msgid))
+
+    def parse(self) -> None:
+        while (token := self.peek()) is not None:
+            if token.kind == "comment":
+                self.pos += 1
+            else:
+                self.entry(token)
+
+
+def _charset(data: bytes) -> tuple[str, int]:
+    """The charset the header declares (UTF-8 if none) and the line it is on."""
+    m = _CHARSET.search(data)
+    if m is None:
+        return "utf-8", 1
+    return m.group(1).decode("ascii"), data.count(b"\n", 0, m.start()) + 1
+
+
+def syntax_errors(data: bytes) -> list[SyntaxProblem]:
+    """Every line of a .po file that is not PO syntax (or that Babel would misread); if there
+    are none, the first grammar error (an entry without msgstr, a comment inside an entry,
+    inconsistent #~, wrong plural index…); if none, every duplicate definition."""
+    charset, charset_line = _charset(data)
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return [SyntaxProblem(charset_line, f"unknown charset {charset!r} in the Content-Type header")]
+    tokens: list[_Token] = []
+    problems: list[SyntaxProblem] = []
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            line = raw.decode(charset)
+        except UnicodeDecodeError as exc:
+            problems.append(SyntaxProblem(number, f"not valid {charset}: bytes {raw[exc.start:exc.end]!r}"))
+            continue
+        try:
+            token = _lex(number, line)
+        except ValueError as exc:
+            problems.append(SyntaxProblem(number, str(exc)))
+            continue
+        if token is not None:
+            tokens.append(token)
+    if problems:
+        return problems
+    parser = _Parser(tokens)
+    try:
+        parser.parse()
+    except _Error as exc:
+        return [SyntaxProblem(exc.line, exc.message)]
+    first: dict[tuple[str | None, str], int] = {}
+    for msgid_line, context, msgid in parser.entries:
+        if (context, msgid) in first:
+            problems.append(SyntaxProblem(msgid_line, f"duplicate message definition (first defined on line "
+                                                      f"{first[(context, msgid)]}): msgid {msgid[:60]!r}"))
+        else:
+            first[(context, msgid)] = msgid_line
+    return problems
+
+
+# Updating -----------------------------------------------------------------------------------
+_PREVIOUS_START = re.compile(r'\|\s*(msgctxt|msgid|msgid_plural)\s+(".*")\Z')
+_PREVIOUS_MORE = re.compile(r'\|\s*(".*")\Z')
+
+
+def _key(msg: Message) -> tuple[str | None, str]:
+    return msg.context, msg.id if isinstance(msg.id, str) else msg.id[0]
+
+
+def _take_previous(msg: Message) -> list[str] | None:
+    """Babel reads `#|` lines as translator comments starting with '|': take them out of `msg`
+    and return the previous msgid (and msgid_plural) they give; None if none, or if they are
+    unreadable (wrapped by an older `pybabel update`), which are dropped."""
+    marked = [c for c in msg.user_comments if c.startswith("|")]
+    if not marked or not re.match(r"\|\s*msg(?:ctxt|id)\b", marked[0]):
+        return None  # a translator comment that merely starts with "|"
+    msg.user_comments = [c for c in msg.user_comments if not c.startswith("|")]
+    parts: dict[str, list[str]] = {}
+    current = None
+    for comment in marked:
+        start = _PREVIOUS_START.match(comment)
+        more = _PREVIOUS_MORE.match(comment)
+        if start is not None and start.group(1) not in parts:
+            current, text = start.group(1), start.group(2)
+        elif more is not None and current is not None:
+            text = more.group(1)
+        else:
+            return None
+        string = _STRING.fullmatch(text)
+        if string is None:
+            return None
+        try:
+            parts.setdefault(current, []).append(_unescape(string.group(1)))
+        except ValueError:
+            return None
+    if "msgid" not in parts:
+        return None
+    return ["".join(parts["msgid"]), *(["".join(parts["msgid_plural"])] if "msgid_plural" in parts else [])]
+
+
+def _translated(msg: Message) -> bool:
+    return any(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
+
+
+def merge(catalog: Catalog, template: Catalog) -> None:
+    """`catalog.update(template)` (new text in, changed text fuzzy, gone text obsolete), with each
+    fuzzy entry's previous msgid as msgmerge --previous keeps it: the English the translation was
+    made for (an entry that was already fuzzy keeps its hint), none on other entries."""
+    hints: dict[tuple[str | None, str], list[str]] = {}
+    for msg in [*catalog, *catalog.obsolete.values()]:
+        if msg.id:
+            hint = _take_previous(msg) or (list(msg.previous_id) if msg.previous_id else None)
+            if hint is not None and msg.fuzzy:
+                hints[_key(msg)] = hint
+    # English that came back: its obsolete translation is live again, fuzzy (never the same msgid twice).
+    wanted = {_key(m) for m in template if m.id}
+    for okey, msg in list(catalog.obsolete.items()):
+        if _key(msg) in wanted:
+            del catalog.obsolete[okey]
+            if catalog.get(msg.id, msg.context) is None:
+                msg.flags.add("fuzzy")
+                catalog[msg.id] = msg
+    before = {_key(m): m for m in catalog if m.id}
+    catalog.update(template, update_header_comment=False, update_creation_date=True)
+    for msg in catalog:
+        if not msg.id:
+            continue
+        if not msg.fuzzy or not _translated(msg):
+            msg.previous_id = []
+        elif msg.previous_id:  # matched to another entry's translation just now
+            old = before.get((msg.context, msg.previous_id[0])) or next(
+                (m for k, m in before.items() if k[1] == msg.previous_id[0]), None)
+            if old is not None and old.fuzzy and _key(old) in hints:
+                msg.previous_id = hints[_key(old)]
+        else:
+            msg.previous_id = hints.get(_key(msg), [])
+
+
+def render(catalog: Catalog) -> bytes:
+    """The catalog as `write_po` writes it, with `#| msgid` lines gettext can read: quoted line by
+    line like `#~` lines, after the flags, where Babel puts them."""
+    marker = f"previous-{secrets.token_hex(8)}-"
+    previous: dict[str, list[str]] = {}
+    for number, msg in enumerate(m for m in catalog if m.id and m.previous_id):
+        previous[f"{marker}{number}"] = list(msg.previous_id)
+        msg.flags.add(f"{marker}{number}")
+    buf = BytesIO()
+    try:
+        write_po(buf, catalog, width=WIDTH, include_previous=False)
+    finally:
+        for msg in catalog:
+            msg.flags = {f for f in msg.flags if not f.startswith(marker)}
+    lines = buf.getvalue().decode(catalog.charset).split("\n")
+    out: list[str] = []
+    for line in lines:
+        if not (line.startswith("#,") and marker in line):
+            out.append(line)
+            continue
+        flags = [f.strip() for f in line[2:].split(",")]
+        hint = previous[next(f for f in flags if f.startswith(marker))]
+        kept = [f for f in flags if not f.startswith(marker)]
+        if kept:
+            out.append("#, " + ", ".join(kept))
+        for keyword, text in zip(("msgid", "msgid_plural"), hint, strict=False):
+            # Quoted and wrapped as the msgid itself is, 3 columns narrower for the "#| ".
+            out += [f"#| {part}" for part in f"{keyword} {normalize(text, width=WIDTH - 3)}".split("\n")]
+    return "\n".join(out).encode(catalog.charset)
+
+
+def update_catalog(po: Path, template: Catalog, locale: str, domain: str) -> bool:
+    """Merge `template` into the catalog file `po`; True if the file changed."""
+    data = po.read_bytes()
+    catalog = read_po(BytesIO(for_babel(data)), locale=locale, domain=domain)
+    merge(catalog, template)
+    new = render(catalog)
+    if new == data:
+        return False
+    fd, tmp = tempfile.mkstemp(dir=po.parent, prefix=f".{po.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fp:
+            fp.write(new)
+        os.chmod(tmp, po.stat().st_mode & 0o777)
+        os.replace(tmp, po)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
