@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from api.core.contenthash import content_hash
 from tests.corpus import SLUG, UNKNOWN, Corpus
 
 PROBLEM = "application/problem+json"
@@ -42,6 +43,15 @@ def test_article_in_spanish(corpus_client: TestClient, corpus: Corpus) -> None:
     assert {a["lang"] for a in data["alternates"]} == set(corpus.tags)
     assert data["translation"]["percent"] == 100
     assert data["published"] == "2026-01-10"
+
+
+def test_a_countrys_article_carries_its_own_content_hash(corpus_client: TestClient) -> None:
+    """?country= changes the help-now block, so the hash a mirror re-checks changes with it."""
+    plain = corpus_client.get(f"/api/v1/articles/{SLUG}?lang=es").json()
+    canada = corpus_client.get(f"/api/v1/articles/{SLUG}?lang=es&country=CA").json()
+    assert canada["crisis"] != plain["crisis"]
+    assert content_hash(canada) == canada["content_hash"] != plain["content_hash"]
+    assert content_hash(plain) == plain["content_hash"]
 
 
 def test_every_locale_serves_the_article(corpus_client: TestClient, corpus: Corpus) -> None:

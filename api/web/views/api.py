@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.core import models as m
+from api.core.contenthash import content_hash
 from api.core.locales import Locale
 from api.core.problems import Problem, unknown_article, unknown_language
 from api.core.resources import API_PER_PAGE, JSON, list_links
@@ -140,7 +141,10 @@ async def article(request: Request) -> Response:
     # decode the built bytes, never rebuild.
     built = msgspec.json.decode(s.body(resource.variants[0]), type=m.Article)
     changes: dict[str, object] = {"requested_lang": chosen.requested}
+    answer = msgspec.structs.replace(built, **changes)
     if country is not None:
-        changes["crisis"] = crisis_for(request, chosen.loc.tag, country)
-    body = m.encode(msgspec.structs.replace(built, **changes))
+        # Another help-now block is other content: its content_hash says so (a mirror re-checks it).
+        answer = msgspec.structs.replace(answer, crisis=crisis_for(request, chosen.loc.tag, country))
+        answer = msgspec.structs.replace(answer, content_hash=content_hash(m.to_builtins(answer)))
+    body = m.encode(answer)
     return json_response(body, chosen, f'<{built.canonical_url}>; rel="canonical"')
