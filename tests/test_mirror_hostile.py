@@ -408,5 +408,7 @@ def test_a_huge_answer_costs_the_mirror_little_memory(stage: Stage, tmp_path: Pa
           f"VmHWM), server sent {stage.server.sent / MB:.1f} MB")
     assert child.returncode == 1
     assert "Traceback" not in log.read_text() and f"{KEY}: the answer" in log.read_text()
-    assert peak_mb < 150 and own_mb < 100
+    # Its own high-water mark since exec (VmHWM): getrusage's peak also counts the pytest process it was
+    # forked from, which grows over a long session, so only the printed figure shows it.
+    assert own_mb < 100
     assert stage.server.sent < 64 * MB
