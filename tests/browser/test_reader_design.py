@@ -109,7 +109,7 @@ def test_the_language_menu_opens_and_switches_without_javascript(browser: Browse
     page.goto(f"{base_url}/ar/articles/{SLUG}")
     menu = page.locator(".language-menu")
     summary = menu.locator("summary")
-    assert summary.inner_text().strip() == "العربية" and summary.locator("[lang='ar']").count() == 1
+    assert summary.inner_text().strip() == "العربية"  # the current language, in the page's own language
     assert not page.locator(".language-menu a[lang='vi']").is_visible()  # closed: no wall
     summary.click()
     links = page.locator(".language-menu a[hreflang]")
