@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 from starlette.testclient import TestClient
 
 from api.core.settings import ROOT, Settings
-from api.sources.crisis import country_codes, load_crisis, read_crisis, select
+from api.sources.crisis import country_codes, select
+from api.sources.crisis_file import load_crisis, read_crisis
 from api.tools.checks import check_all, crisis_warnings
 from tests.conftest import LOCALES
 from tests.htmltext import Element, find, parse

@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po
 from translate.storage import pypo
 
 from api.sources.catalogs import read_catalog
-from api.sources.pofiles import merge, render, syntax_errors, update_catalog
+from api.sources.pofiles import syntax_errors
+from api.tools.pomerge import merge, render, update_catalog
 
 MSGFMT = shutil.which("msgfmt")
 HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'

@@ -15,13 +15,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from jinja2 import Environment
 from markupsafe import Markup
 
+from api.build.feeds import atom, sitemap
 from api.build.freshness import fingerprint, remember, stat_stamp
 from api.build.helpnow import HelpNow
 from api.build.openapi import document
@@ -31,7 +31,6 @@ from api.core import models as m
 from api.core import snapshot
 from api.core.contenthash import content_hash
 from api.core.locales import Locale, LocaleTable, load_table
-from api.core.problems import problem_type
 from api.core.resources import (
     API_PER_PAGE,
     ERRORS,
@@ -60,7 +59,8 @@ from api.sources.articles import Translated, translate_article
 from api.sources.catalogs import Catalogs
 from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
-from api.sources.crisis import contact_labels, crisis_block, load_crisis
+from api.sources.crisis import contact_labels, crisis_block
+from api.sources.crisis_file import load_crisis
 from api.sources.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,6 @@ HOME_PER_PAGE = 20
 HTML = "text/html; charset=utf-8"
 ATOM_TYPE = "application/atom+xml"
 XML = "application/xml"
-ATOM = "http://www.w3.org/2005/Atom"
-SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-XHTML = "http://www.w3.org/1999/xhtml"
 
 
 class Builder:
@@ -272,7 +269,7 @@ class Builder:
         yield Draft(at("page", lang=lang, page="developers"), self.render("developers.html", page, "developers", {
             "example_slug": example, "base": u.origin, "embed_code": embed_code(u, page.loc, example, title),
         }), HTML, lang)
-        yield Draft(at("feed", lang=lang), self.atom(page), ATOM_TYPE, lang)
+        yield Draft(at("feed", lang=lang), atom(self.urls, self.table, page), ATOM_TYPE, lang)
         for status, kind in ERRORS:
             problem = {"status": status, "kind": kind}
             yield Draft(at("error_page", lang=lang, status=status, kind=kind),
@@ -298,7 +295,8 @@ class Builder:
         yield Draft(at("openapi"), m.encode(document(list(self.sources), self.table.tags, u.origin,
                                                      self.api_examples(locale_list), self.settings.contact_email)),
                     JSON)
-        yield Draft(at("site_file", name="sitemap", ext="xml"), self.sitemap(), XML)
+        yield Draft(at("site_file", name="sitemap", ext="xml"),
+                    sitemap(self.urls, self.table, self.reader_paths(), self.lastmod), XML)
         yield Draft(at("site_file", name="robots", ext="txt"), (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
             f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
@@ -320,48 +318,6 @@ class Builder:
                              m.to_builtins(oembed(u, loc, summary, self.settings.max_age)))
         return out
 
-    def static_files(self) -> Iterator[snapshot.Draft]:
-        static = self.settings.static_dir
-        for path in sorted(p for p in static.rglob("*") if p.is_file()):
-            media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if media.startswith("text/") or media in ("application/javascript", "image/svg+xml"):
-                media += "; charset=utf-8" if media.startswith("text/") else ""
-            yield snapshot.Draft(at("static", name=path.relative_to(static).as_posix()), path.read_bytes(), media)
-            if path.name == "favicon.ico":
-                yield snapshot.Draft(at("site_file", name="favicon", ext="ico"), path.read_bytes(), "image/x-icon")
-
-    # Feeds -----------------------------------------------------------------------------------------
-    def atom(self, page: Page) -> bytes:
-        u = self.urls
-        loc = page.loc
-        ui = page.cats.ui
-        feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": loc.tag})
-        ET.SubElement(feed, "id").text = u.absolute(u.page(loc))
-        ET.SubElement(feed, "title").text = str(ui.gettext("Bothand"))
-        ET.SubElement(feed, "subtitle").text = str(ui.gettext("Mental-health education in your language"))
-        ET.SubElement(feed, "link", {"rel": "self", "href": u.absolute(u.feed(loc))})
-        ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "hreflang": loc.tag,
-                                     "href": u.absolute(u.page(loc))})
-        newest = max((s.updated for s in page.summaries), default=dt.date(2026, 1, 1))
-        ET.SubElement(feed, "updated").text = _stamp(newest)
-        ET.SubElement(ET.SubElement(feed, "author"), "name").text = SITE_NAME
-        for summary, article in zip(page.summaries, page.articles, strict=True):
-            url = u.absolute(u.article_page(loc, summary.slug))
-            entry = ET.SubElement(feed, "entry")
-            ET.SubElement(entry, "id").text = url
-            ET.SubElement(entry, "title", {"xml:lang": summary.title.lang}).text = summary.title.text
-            ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
-            for other in self.table:
-                if other != loc:
-                    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "hreflang": other.tag,
-                                                  "href": u.absolute(u.article_page(other, summary.slug))})
-            ET.SubElement(entry, "published").text = _stamp(summary.published)
-            ET.SubElement(entry, "updated").text = _stamp(summary.updated)
-            ET.SubElement(entry, "summary", {"xml:lang": summary.summary.lang}).text = summary.summary.text
-            # The whole sanitized body (the API's `html`): readers can read the article in their feed reader.
-            ET.SubElement(entry, "content", {"type": "html", "xml:lang": loc.tag}).text = article.html
-        return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
-
     def reader_paths(self) -> list[str]:
         """Every page inside a language, as the path after /{lang}/."""
         return ["", *(f"articles/{slug}" for slug in self.sources),
@@ -377,26 +333,15 @@ class Builder:
             return max((day for (tag, _), day in self.dates.items() if tag == loc.tag), default=None)
         return None
 
-    def sitemap(self) -> bytes:
-        u = self.urls
-        urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
-        for path in self.reader_paths():
-            for loc in self.table:
-                url = ET.SubElement(urlset, "url")
-                ET.SubElement(url, "loc").text = u.absolute(u.page(loc, path))
-                lastmod = self.lastmod(loc, path)
-                if lastmod is not None:
-                    ET.SubElement(url, "lastmod").text = lastmod.isoformat()
-                for other in self.table:
-                    ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": other.tag,
-                                                      "href": u.absolute(u.page(other, path))})
-                ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": "x-default",
-                                                  "href": u.absolute(u.page(self.table.source, path))})
-        return bytes(ET.tostring(urlset, encoding="utf-8", xml_declaration=True))
-
-
-def _stamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+    def static_files(self) -> Iterator[snapshot.Draft]:
+        static = self.settings.static_dir
+        for path in sorted(p for p in static.rglob("*") if p.is_file()):
+            media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if media.startswith("text/") or media in ("application/javascript", "image/svg+xml"):
+                media += "; charset=utf-8" if media.startswith("text/") else ""
+            yield snapshot.Draft(at("static", name=path.relative_to(static).as_posix()), path.read_bytes(), media)
+            if path.name == "favicon.ico":
+                yield snapshot.Draft(at("site_file", name="favicon", ext="ico"), path.read_bytes(), "image/x-icon")
 
 
 def msgspec_fields(struct: Any) -> dict[str, Any]:
@@ -421,9 +366,3 @@ def build(settings: Settings, folder: Path | None = None) -> Path:
                     ", ".join(builder.unstamped[:10]))
     log.info("built %s in %.1f s", folder, time.perf_counter() - started)
     return folder
-
-
-def problem_json(status: int, kind: str, title: str, detail: str, instance: str | None = None,
-                 **extra: Any) -> bytes:
-    return m.encode(m.Problem(type=problem_type(kind), title=title, status=status, detail=detail,
-                              instance=instance, **extra))

@@ -31,7 +31,8 @@ from api.core import snapshot
 from api.core.locales import Locale
 from api.core.resources import HTML, OTHER, SITE_NAME, embed_address, help_address
 from api.core.urls import URLs
-from api.sources.crisis import countries_with_lines, country_options, crisis_block, load_emergency_numbers
+from api.sources.crisis import countries_with_lines, country_options, crisis_block
+from api.sources.crisis_file import load_emergency_numbers
 
 
 class HelpNow:

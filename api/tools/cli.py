@@ -54,7 +54,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     is (merging would make its damage look valid): its errors are printed, and the exit status is 1."""
     from api.core.locales import load_table
     from api.sources.catalogs import read_catalog, syntax_problems
-    from api.sources.pofiles import update_catalog
+    from api.tools.pomerge import update_catalog
 
     root, settings = _project(args)
     locales_dir = settings.locales_dir
