@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -150,14 +151,20 @@ def test_robots(client: TestClient) -> None:
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
-def test_base_url_setting_for_cdns(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_url_setting_for_cdns(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """BOTHAND_BASE_URL (what an operator behind a CDN sets) names every absolute link."""
     from api.app import create_app
     from api.core.settings import Settings
+    from tests.corpus import SLUG as FIXTURE
+    from tests.corpus import make_corpus
 
+    corpus = make_corpus(tmp_path)
     monkeypatch.setenv("BOTHAND_BASE_URL", "https://bothand.example/")
-    app = create_app(Settings())
-    data = TestClient(app, base_url="https://bothand.example").get(f"/api/v1/articles/{SLUG}?lang=es").json()
-    assert data["canonical_url"] == f"https://bothand.example/es/articles/{SLUG}"
+    monkeypatch.setenv("BOTHAND_BUILD_DIR", str(tmp_path / "build"))
+    monkeypatch.setenv("BOTHAND_BROTLI_QUALITY", "4")
+    app = create_app(Settings(content_dir=corpus.root / "content", locales_dir=corpus.root / "locales"))
+    data = TestClient(app, base_url="https://bothand.example").get(f"/api/v1/articles/{FIXTURE}?lang=es").json()
+    assert data["canonical_url"] == f"https://bothand.example/es/articles/{FIXTURE}"
 
 
 def test_cors_preflight_allows_what_portals_send(client: TestClient) -> None:
