@@ -271,7 +271,7 @@ def test_choosing_a_language_sets_the_same_cookie(static: Static, next_path: str
 @pytest.mark.parametrize(("path", "headers", "page"), [
     ("/es/articles/no-such-article", {}, "!error/es/404/not-found"),
     ("/embed/ar/no-such-article", {}, "!error/ar/404/not-found"),
-    ("/de/articles/x", {"Accept-Language": "ar"}, "!error/ar/404/unknown-language"),
+    ("/qaa/articles/x", {"Accept-Language": "ar"}, "!error/ar/404/unknown-language"),  # qaa: never served
     ("/nothing-here/", {"Cookie": "lang=hi"}, "!error/hi/404/unknown-language"),
 ])
 def test_reader_errors_speak_the_readers_language(static: Static, path: str, headers: dict[str, str],
@@ -285,7 +285,7 @@ def test_reader_errors_speak_the_readers_language(static: Static, path: str, hea
 
 @pytest.mark.parametrize(("path", "status", "kind"), [
     (f"/api/v1/articles/{SLUG}?lang=es-MX", 404, "unknown-language"),  # the app matches it; a static host cannot
-    (f"/api/v1/articles/{SLUG}?lang=de", 404, "unknown-language"),
+    (f"/api/v1/articles/{SLUG}?lang=qaa", 404, "unknown-language"),
     ("/api/v1/articles/no-such-article?lang=es", 404, "unknown-article"),
     ("/api/v1/articles?lang=es&per_page=5", 400, "needs-app"),
     ("/api/v1/articles?updated_since=2026-01-01", 400, "needs-app"),
@@ -552,7 +552,7 @@ def test_contract_embed_page(partner: httpx.Client, tag: str) -> None:
     assert find(r.text, "script")[0].attrs["src"] == "/static/embed-resize.js"
     assert not find(partner.get(f"/embed/{tag}/{SLUG}?resize=0").text, "script")
     assert partner.get(f"/embed/{tag}/no-such-article").status_code == 404
-    assert partner.get(f"/embed/de/{SLUG}").status_code == 404
+    assert partner.get(f"/embed/qaa/{SLUG}").status_code == 404
 
 
 @pytest.mark.parametrize("tag", CONTRACT_TAGS)

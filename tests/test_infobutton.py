@@ -198,7 +198,7 @@ def test_bad_requests_are_400_naming_the_parameter(client: TestClient, query: di
 
 
 def test_a_language_we_do_not_serve_gets_english_and_says_so(client: TestClient) -> None:
-    r = client.get(infobutton("F41.1", ICD10CM, "de", "application/json"))
+    r = client.get(infobutton("F41.1", ICD10CM, "qaa", "application/json"))  # qaa: never served
     assert r.status_code == 200 and r.headers["content-language"] == "en"
     assert r.json()["feed"]["lang"] == "en"
     assert {"scheme": "informationRecipient.languageCode.c", "term": "en"} in r.json()["feed"]["category"]

@@ -97,11 +97,12 @@ def test_schemathesis_finds_no_failures(case: Any) -> None:
 
 
 def test_paging_and_filters(client: TestClient) -> None:
+    total = client.get("/api/v1/articles?per_page=100&lang=es").json()["total"]
     r = client.get("/api/v1/articles?per_page=1&page=1&lang=es")
-    assert r.status_code == 200 and r.json()["total"] == 1
+    assert r.status_code == 200 and r.json()["total"] == total >= 1 and len(r.json()["articles"]) == 1
     assert 'rel="first"' in r.headers["link"] and 'rel="last"' in r.headers["link"]
     assert client.get("/api/v1/articles?updated_since=2100-01-01").json()["articles"] == []
-    assert client.get("/api/v1/articles?updated_since=2000-01-01").json()["total"] == 1
+    assert client.get("/api/v1/articles?updated_since=2000-01-01").json()["total"] == total
     for bad in ("per_page=0", "per_page=101", "page=0", "page=x", "updated_since=yesterday"):
         r = client.get(f"/api/v1/articles?{bad}")
         assert r.status_code == 400, bad

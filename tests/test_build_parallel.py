@@ -1,0 +1,103 @@
+"""The snapshot is the same bytes whatever the number of threads that compress it (issue 23, part 2)."""
+
+from __future__ import annotations
+
+import gzip
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import brotli
+import pytest
+
+from api.build.builder import build
+from api.core import snapshot
+from api.core.routes import at
+from api.core.settings import BROTLI_QUALITY, Settings, build_workers
+from tests.corpus import make_corpus
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in (snapshot.PACK, snapshot.INDEX, snapshot.ADDRESSES)}
+
+
+class _CountingPool(ThreadPoolExecutor):
+    """Records the pools the build starts, so the test knows the parallel path ran."""
+
+    sizes: list[int] = []
+
+    def __init__(self, workers: int, **kwargs: Any):
+        _CountingPool.sizes.append(workers)
+        super().__init__(workers, **kwargs)
+
+
+def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = make_corpus(tmp_path / "corpus", grown=True)
+    monkeypatch.setattr(snapshot, "ThreadPoolExecutor", _CountingPool)
+    monkeypatch.setattr(snapshot, "AHEAD_PER_WORKER", 2)  # small batches: the writer waits on workers often
+    built = {}
+    for workers in (1, 3):
+        monkeypatch.setenv("BOTHAND_BUILD_WORKERS", str(workers))
+        _CountingPool.sizes.clear()
+        settings = corpus.settings(build_folder=tmp_path / f"build-{workers}", brotli_quality=0)
+        assert settings.brotli_quality == BROTLI_QUALITY  # 0: the measured default, at any size
+        built[workers] = _files(build(settings))
+        assert _CountingPool.sizes == ([] if workers == 1 else [workers])
+
+    assert built[1] == built[3]
+    index = snapshot.read_index(tmp_path / "build-3")
+    assert index is not None
+    encodings = {v.encoding for r in index.resources for v in r.variants}
+    assert encodings == {"identity", "gzip", "br"}
+    pack = built[3][snapshot.PACK]
+    for resource in index.resources:  # every variant decodes to the identity body its ETag names
+        identity = next(v for v in resource.variants if v.encoding == "identity")
+        body = pack[identity.offset:identity.offset + identity.length]
+        assert identity.etag == snapshot.etag_of(body)
+        for variant in resource.variants:
+            packed = pack[variant.offset:variant.offset + variant.length]
+            decode = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}[variant.encoding]
+            assert decode(packed) == body
+
+
+def test_writer_keeps_draft_order_and_bounds_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies of very different sizes (the small ones finish first on a pool) land in draft order."""
+    monkeypatch.setattr(snapshot, "AHEAD_BYTES", 50_000)
+
+    def drafts() -> list[snapshot.Draft]:
+        return [snapshot.Draft(at("static", name=f"f{n}.txt"),
+                               (f"line {n} " * (20_000 if n % 7 == 0 else 40)).encode(), "text/plain; charset=utf-8")
+                for n in range(60)]
+
+    def snapshot_files(workers: int) -> dict[str, bytes]:
+        folder = tmp_path / f"w{workers}"
+        snapshot.write(folder, drafts(), lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
+                       "fingerprint", workers=workers)
+        return _files(folder)
+
+    one = snapshot_files(1)
+    assert snapshot_files(4) == one
+    index = snapshot.read_index(tmp_path / "w4")
+    assert index is not None
+    assert [r.key for r in index.resources] == [d.key for d in drafts()]
+
+
+def test_duplicate_key_still_refused_on_the_pool(tmp_path: Path) -> None:
+    same = [snapshot.Draft(at("static", name="a.txt"), b"x" * 1000, "text/plain") for _ in range(2)]
+    with pytest.raises(ValueError, match="two resources"):
+        snapshot.write(tmp_path / "dup", same, lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
+                       "fingerprint", workers=2)
+    assert not (tmp_path / "dup").exists()
+
+
+def test_workers_and_levels_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOTHAND_BUILD_WORKERS", "3")
+    assert build_workers() == 3
+    monkeypatch.setenv("BOTHAND_BUILD_WORKERS", "0")
+    assert build_workers() >= 1
+    monkeypatch.setenv("BOTHAND_BROTLI_QUALITY", "9")
+    assert Settings().brotli_quality == 9
+    monkeypatch.delenv("BOTHAND_BROTLI_QUALITY")
+    assert Settings().brotli_quality == BROTLI_QUALITY
+    with pytest.raises(ValueError, match="brotli quality"):
+        Settings(brotli_quality=12)
