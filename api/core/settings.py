@@ -10,6 +10,27 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: api/core/settings.py -> ../../
 
+# Compression levels of the precompressed bodies (api.core.snapshot.compress), chosen from measured
+# size and CPU time on the real corpus (scripts/compression.py; the table is in README, "Performance").
+# Rule: the highest level whose extra CPU per KB saved, against the level below, is at most 1 ms.
+# Brotli 4 -> 5 costs 0.2 ms per KB saved (8% smaller); 6 costs 5-7, 7 (against 5) 1.6-2.3, 8 and 9
+# save nothing (9 takes 19x the CPU of 8), 10 costs 16 and 11 over 200: brotli 11 was 73% of a cold
+# build (18 CPU s here, 69x brotli 5) for 12% fewer brotli bytes, and 10 alone (6 CPU s) would break
+# the 3-second build. gzip 4 -> 5 costs 0.4-0.6 ms per KB saved; 6 costs 1.3-2.7, 7-9 11 and more
+# (9 is 0.7% smaller than 5 for 1.7x its CPU). Two runs: any threshold from 0.6 to 1.3 ms/KB picks
+# the same levels. Fixed levels and no timestamps keep the build deterministic.
+BROTLI_QUALITY = 5
+GZIP_LEVEL = 5
+
+
+def build_workers() -> int:
+    """Threads that compress bodies during a build: BOTHAND_BUILD_WORKERS, or (unset or 0) every core
+    this process may run on. The snapshot is the same bytes whatever the number."""
+    configured = int(os.environ.get("BOTHAND_BUILD_WORKERS", "0") or 0)
+    if configured > 0:
+        return configured
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -42,13 +63,19 @@ class Settings:
     # Where `bothand build` writes the snapshot the server answers from (BOTHAND_BUILD_DIR). By
     # default a folder under build/ named after the sources and origin, so two sites never share one.
     build_folder: Path | None = field(default_factory=lambda: _env_path("BOTHAND_BUILD_DIR"))
-    # Brotli level for precompressed bodies (BOTHAND_BROTLI_QUALITY). 0 = automatic: 11 (smallest)
-    # while the site has at most 200 article pages, 5 above that, so a large build stays minutes long.
-    brotli_quality: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BROTLI_QUALITY", "0")))
+    # Brotli level for precompressed bodies (BOTHAND_BROTLI_QUALITY, 1-11). 0 or unset: BROTLI_QUALITY,
+    # the measured default, at any corpus size (set in __post_init__, so it is what the build uses).
+    brotli_quality: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BROTLI_QUALITY", "0") or 0))
     # Bytes of bodies the server keeps in memory; the rest are read from the snapshot on demand.
     body_cache: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BODY_CACHE_MB", "64")) * 2**20)
     max_age: int = 300  # seconds a CDN or browser may reuse a response without asking
     stale_while_revalidate: int = 86400
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.brotli_quality <= 11:
+            raise ValueError(f"brotli quality {self.brotli_quality}: 1 to 11, or 0 for the default")
+        if self.brotli_quality == 0:
+            object.__setattr__(self, "brotli_quality", BROTLI_QUALITY)
 
     @property
     def build_dir(self) -> Path:
