@@ -356,9 +356,8 @@ def build(settings: Settings, folder: Path | None = None) -> Path:
     builder = Builder(settings)
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
-    quality = settings.brotli_quality or (11 if len(builder.sources) * len(builder.table) <= 200 else 5)
     fingerprinted = fingerprint(settings)
-    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, quality)
+    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, settings.brotli_quality)
     remember(folder, stamp, fingerprinted)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
