@@ -45,8 +45,8 @@ def hook(event, args):
 sys.addaudithook(hook)
 for name in {_modules()!r}:
     importlib.import_module(name)
-root = {str(ROOT)!r}
-print("\\n".join(p for p in seen if p.startswith(root) or not p.startswith(("/usr", sys.prefix, sys.base_prefix))))
+libraries = ("/usr", sys.prefix, sys.base_prefix)  # a virtualenv may live inside the checkout (.venv)
+print("\\n".join(p for p in seen if not p.startswith(libraries)))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),

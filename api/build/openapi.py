@@ -95,12 +95,18 @@ LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "st
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"},
                    "description": "The reader's languages (RFC 9110, q-values). Used when there is no lang "
                                   "parameter; the response then says `Vary: Accept-Language`. No match: English."}
-COUNTRY = {"name": "country", "in": "query", "required": False,
-           "schema": {"type": "string", "enum": sorted(country_codes())},
-           "description": "The reader's country (ISO 3166-1 alpha-2; lower case is accepted too): the help-now "
-                          "block lists that country's lines first, or only the lines for every country if the "
-                          "site has none for it. Without it: the lines for every country, then those that "
-                          "answer in the article's language."}
+
+
+def _country() -> dict[str, Any]:
+    """Built on use: the enum is Babel's CLDR territory list, which importing this module should not load."""
+    return {"name": "country", "in": "query", "required": False,
+            "schema": {"type": "string", "enum": sorted(country_codes())},
+            "description": "The reader's country (ISO 3166-1 alpha-2; lower case is accepted too): the help-now "
+                           "block lists that country's lines first, or only the lines for every country if the "
+                           "site has none for it. Without it: the lines for every country, then those that "
+                           "answer in the article's language."}
+
+
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
                  "description": "The ETag of your cached copy: 304 with no body when it is still current."}
 
@@ -216,7 +222,7 @@ def document(slugs: list[str], tags: list[str], origin: str,
                 }}},
             "/api/v1/articles/{slug}": {"get": {
                 "operationId": "getArticle", "summary": "One article in one language",
-                "parameters": [slug_param, LANG, COUNTRY, ACCEPT_LANGUAGE, IF_NONE_MATCH],
+                "parameters": [slug_param, LANG, _country(), ACCEPT_LANGUAGE, IF_NONE_MATCH],
                 "responses": {"200": _ok("Article", "The article"), "304": NOT_MODIFIED,
                               "400": _problem("An unknown query parameter was sent, or country is not a "
                                               "country code"),
@@ -235,7 +241,7 @@ def document(slugs: list[str], tags: list[str], origin: str,
                      "description": "The most pixels tall the iframe may be (an upper bound, like maxwidth; below 50 "
                                     "counts as 50). The optional resize script may still grow it to fit its content."},
                     {"name": "format", "in": "query", "schema": {"enum": ["json"]}},
-                    {**COUNTRY, "description": "The reader's country (ISO 3166-1 alpha-2): the embed shows "
+                    {**_country(), "description": "The reader's country (ISO 3166-1 alpha-2): the embed shows "
                                                "that country's help-now block (its URL gets ?country=)."},
                     IF_NONE_MATCH,
                 ],

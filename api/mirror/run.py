@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import math
 import os
 from collections.abc import Sequence
@@ -28,15 +29,14 @@ DEFAULT_TIMEOUT = 30.0  # seconds for one whole response
 DEFAULT_DEADLINE = 1800.0  # seconds for the whole run: a daily cron run must end long before the next one
 
 
-def _user_agent() -> str:
+@functools.cache
+def user_agent() -> str:
+    """Looked up on first use: importing the mirror reads no package metadata."""
     try:
         ours = version("bothand")
     except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
         ours = "0"
     return f"bothand-mirror/{ours} (+https://github.com/bothand/bothand) httpx/{httpx.__version__}"
-
-
-USER_AGENT = _user_agent()
 
 
 class Options(TypedDict, total=False):
@@ -102,7 +102,7 @@ class Mirror:
         self.client = Client(
             self.base, timeout=o.get("timeout", DEFAULT_TIMEOUT), retries=o.get("retries", 3),
             backoff=o.get("backoff", 1.0), concurrency=o.get("concurrency", 4), limits=self.limits,
-            deadline=deadline, user_agent=USER_AGENT, transport=o.get("transport"),
+            deadline=deadline, user_agent=user_agent(), transport=o.get("transport"),
         )
         errors = self.result.errors
         try:
@@ -266,7 +266,7 @@ class Mirror:
         listings = {u: p for u, p in {**remembered, **listing.pages}.items()
                     if u in listing.pages or "updated_since=" not in u}
         self.store.publish(Manifest(
-            lang=lang, source=self.base, generator=USER_AGENT,
+            lang=lang, source=self.base, generator=user_agent(),
             updated_since=newest if ok else manifest.updated_since,
             last_full_listing=now if ok and listing.full else manifest.last_full_listing,
             last_success=now if ok else manifest.last_success, last_run=now,
