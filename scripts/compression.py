@@ -56,12 +56,12 @@ def identity_bodies(folder: Path) -> list[tuple[bytes, str]]:
     index = snapshot.read_index(folder)
     if index is None:
         raise SystemExit(f"no snapshot in {folder}")
-    cache = snapshot.BodyCache(folder / snapshot.PACK, 0)
+    cache = snapshot.BodyCache(folder, index, 0)
     try:
         out = []
         for resource in index.resources:
             identity = next(v for v in resource.variants if v.encoding == "identity")
-            body = cache.get(identity.offset, identity.length)
+            body = cache.get(identity)
             if len(body) >= snapshot.MIN_COMPRESS and resource.media_type.startswith(snapshot.COMPRESSIBLE):
                 out.append((body, resource.media_type))
         return out

@@ -10,6 +10,7 @@ from typing import Any
 import brotli
 import pytest
 
+from api.build import store
 from api.build.builder import build
 from api.core import snapshot
 from api.core.routes import at
@@ -18,7 +19,8 @@ from tests.corpus import make_corpus
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in (snapshot.PACK, snapshot.INDEX, snapshot.ADDRESSES)}
+    """The snapshot's packs, index and addresses (not the stamp of source times beside them)."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "stamp"}
 
 
 class _CountingPool(ThreadPoolExecutor):
@@ -33,8 +35,8 @@ class _CountingPool(ThreadPoolExecutor):
 
 def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = make_corpus(tmp_path / "corpus", grown=True)
-    monkeypatch.setattr(snapshot, "ThreadPoolExecutor", _CountingPool)
-    monkeypatch.setattr(snapshot, "AHEAD_PER_WORKER", 2)  # small batches: the writer waits on workers often
+    monkeypatch.setattr(store, "ThreadPoolExecutor", _CountingPool)
+    monkeypatch.setattr(store, "AHEAD_PER_WORKER", 2)  # small batches: the writer waits on workers often
     built = {}
     for workers in (1, 3):
         monkeypatch.setenv("BOTHAND_BUILD_WORKERS", str(workers))
@@ -49,7 +51,8 @@ def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monk
     assert index is not None
     encodings = {v.encoding for r in index.resources for v in r.variants}
     assert encodings == {"identity", "gzip", "br"}
-    pack = built[3][snapshot.PACK]
+    assert index.packs == [snapshot.PACK.format(1)]  # a clean build: one pack
+    pack = built[3][index.packs[0]]
     for resource in index.resources:  # every variant decodes to the identity body its ETag names
         identity = next(v for v in resource.variants if v.encoding == "identity")
         body = pack[identity.offset:identity.offset + identity.length]
@@ -62,7 +65,7 @@ def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monk
 
 def test_writer_keeps_draft_order_and_bounds_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bodies of very different sizes (the small ones finish first on a pool) land in draft order."""
-    monkeypatch.setattr(snapshot, "AHEAD_BYTES", 50_000)
+    monkeypatch.setattr(store, "AHEAD_BYTES", 50_000)
 
     def drafts() -> list[snapshot.Draft]:
         return [snapshot.Draft(at("static", name=f"f{n}.txt"),
@@ -71,7 +74,7 @@ def test_writer_keeps_draft_order_and_bounds_what_it_holds(tmp_path: Path, monke
 
     def snapshot_files(workers: int) -> dict[str, bytes]:
         folder = tmp_path / f"w{workers}"
-        snapshot.write(folder, drafts(), lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
+        store.write(folder, drafts(), lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
                        "fingerprint", workers=workers)
         return _files(folder)
 
@@ -85,7 +88,7 @@ def test_writer_keeps_draft_order_and_bounds_what_it_holds(tmp_path: Path, monke
 def test_duplicate_key_still_refused_on_the_pool(tmp_path: Path) -> None:
     same = [snapshot.Draft(at("static", name="a.txt"), b"x" * 1000, "text/plain") for _ in range(2)]
     with pytest.raises(ValueError, match="two resources"):
-        snapshot.write(tmp_path / "dup", same, lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
+        store.write(tmp_path / "dup", same, lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
                        "fingerprint", workers=2)
     assert not (tmp_path / "dup").exists()
 

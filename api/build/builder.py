@@ -13,6 +13,7 @@ import logging
 import mimetypes
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from babel.support import NullTranslations
 from jinja2 import Environment
 from markupsafe import Markup
 
+from api.build import inputs, store
 from api.build.feeds import atom, sitemap
-from api.build.freshness import fingerprint, remember, stat_stamp
+from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
 from api.build.helpnow import HelpNow
 from api.build.openapi import document
 from api.build.page import Page
@@ -43,7 +45,7 @@ from api.core.resources import (
 )
 from api.core.routes import at
 from api.core.settings import Settings
-from api.core.snapshot import Draft
+from api.core.snapshot import Draft, Stored, etag_of
 from api.core.urls import URLs
 from api.i18n.notices import translation_notice
 from api.i18n.templating import (
@@ -56,7 +58,7 @@ from api.i18n.templating import (
 )
 from api.sources import ledger
 from api.sources.articles import Translated, translate_article
-from api.sources.catalogs import Catalogs
+from api.sources.catalogs import Catalogs, LocaleCatalogs, Review, Stats
 from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
 from api.sources.crisis import contact_labels, crisis_block
@@ -78,8 +80,14 @@ XML = "application/xml"
 class Builder:
     data: snapshot.SiteData  # set when drafts() has produced every resource
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, previous: store.Previous | None = None):
         self.settings = settings
+        # The memo: each rendered page's inputs key (api/build/inputs.py) -> its body's ETag. A page
+        # whose key the previous build has is not rendered again: its stored bytes are reused.
+        self.previous = previous
+        self.old_memo: dict[str, str] = previous.memo() if previous else {}
+        self.memo: dict[str, str] = {}
+        self.rendered = self.reused = 0
         self.table: LocaleTable = load_table(settings.locales_dir)
         self.urls = URLs(settings.base_url)
         self.sources: dict[str, Article] = load_articles(settings.content_dir)
@@ -94,6 +102,8 @@ class Builder:
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
         self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
         self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
+        self.base = inputs.key_base(settings, self.table)
+        self.ui_digests: dict[str, str] = {}
 
     # Models ------------------------------------------------------------------------------------
     def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
@@ -181,9 +191,25 @@ class Builder:
         )
 
     # Rendering -----------------------------------------------------------------------------------
-    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
+    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes | Stored:
         """A reader page. `path` is the page inside a language (e.g. `articles/x`), so the switcher
-        and hreflang alternates point at the same page in every language (None: no twin)."""
+        and hreflang alternates point at the same page in every language (None: no twin). A page made
+        from the same inputs as one of the previous build is that build's stored body."""
+        loc = page.loc
+        ui = self.ui_digests.get(loc.tag) or self.ui_digests.setdefault(loc.tag, inputs.ui_digest(page.cats.ui))
+        made_of = inputs.key(self.base, loc, ui, template, path, context)
+        etag = self.old_memo.get(made_of)
+        stored = self.previous.stored(etag) if etag is not None and self.previous is not None else None
+        if stored is not None:
+            self.memo[made_of] = stored.etag
+            self.reused += 1
+            return stored
+        body = self._render(template, page, path, context)
+        self.memo[made_of] = etag_of(body)
+        self.rendered += 1
+        return body
+
+    def _render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
         u = self.urls
         loc = page.loc
         alternates = [{"loc": other, "href": u.page(other, path), "url": u.absolute(u.page(other, path))}
@@ -261,7 +287,7 @@ class Builder:
                 }), HTML, lang)
         yield Draft(at("page", lang=lang, page="accessibility"), self.render(
             "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}), HTML, lang)
-        rows = [{"loc": other, "cats": self.catalogs[other.tag]} for other in self.table]
+        rows = [{"loc": other, "cats": Counts.of(self.catalogs[other.tag])} for other in self.table]
         yield Draft(at("page", lang=lang, page="languages"), self.render(
             "languages.html", page, "languages", {"rows": rows, "slugs": list(self.sources)}), HTML, lang)
         example = next(iter(self.sources), "example")
@@ -344,24 +370,47 @@ class Builder:
                 yield snapshot.Draft(at("site_file", name="favicon", ext="ico"), path.read_bytes(), "image/x-icon")
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What the languages page shows of a locale's catalogs (plain values: part of the page's inputs key)."""
+
+    content_stats: Stats
+    ui_stats: Stats
+    reviews: dict[str, Review]
+
+    @classmethod
+    def of(cls, cats: LocaleCatalogs) -> Counts:
+        return cls(cats.content_stats, cats.ui_stats, dict(sorted(cats.reviews.items())))
+
+
 def msgspec_fields(struct: Any) -> dict[str, Any]:
     return {name: getattr(struct, name) for name in struct.__struct_fields__}
 
 
-def build(settings: Settings, folder: Path | None = None) -> Path:
-    """Build the snapshot into `folder` (default: the settings' build folder); returns it."""
+def build(settings: Settings, folder: Path | None = None, clean: bool = False) -> Path:
+    """Build the snapshot into `folder` (default: the settings' build folder); returns it.
+
+    Incremental unless `clean`: pages whose inputs did not change since the snapshot in `folder` was
+    built are reused, not rendered, and bodies it already holds are not compressed again
+    (api/build/store.py). The result is the same resources as a clean build's."""
     folder = folder or settings.build_dir
     started = time.perf_counter()
     stamp = stat_stamp(settings)  # before reading anything: a file changed during the build makes it stale
-    builder = Builder(settings)
+    previous = None if clean else store.Previous.open(folder, settings.brotli_quality)
+    files = digests(settings)
+    changed = what_changed(folder, settings, files) if previous else ["a clean build"]
+    builder = Builder(settings, previous)
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
-    fingerprinted = fingerprint(settings)
-    snapshot.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, settings.brotli_quality)
+    fingerprinted = fingerprint(settings, files)
+    store.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, settings.brotli_quality,
+                previous=previous, extra=lambda: {store.MEMO: store.encode_memo(builder.memo),
+                                                  SOURCES: sources(settings, files)})
     remember(folder, stamp, fingerprinted)
+    log.info("built %s (%s): %d pages rendered, %d reused, in %.1f s", folder, "; ".join(changed) or "nothing changed",
+             builder.rendered, builder.reused, time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),
                     ", ".join(builder.unstamped[:10]))
-    log.info("built %s in %.1f s", folder, time.perf_counter() - started)
     return folder

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from api.core import models as m
 from api.core.locales import Locale
 from api.core.settings import Settings
+from api.core.snapshot import Stored
 from api.core.urls import URLs
 from api.sources.catalogs import Catalogs, LocaleCatalogs
 from api.sources.crisis import Resource
@@ -36,4 +37,4 @@ class Renderer(Protocol):
     crisis_heading: str
     crisis: tuple[Resource, ...]
 
-    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes: ...
+    def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes | Stored: ...

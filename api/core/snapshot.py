@@ -1,8 +1,10 @@
 """The immutable site snapshot: every resource as ready bytes, written once by the build.
 
-A snapshot is a folder with three files:
+A snapshot is a folder with these files:
 
-* ``bodies.pack``: every body, and its gzip and brotli variants, one after another;
+* ``bodies-N.pack``: bodies, and their gzip and brotli variants, one after another. A clean build
+  writes one pack; an incremental build (api/build/store.py) hard-links the previous snapshot's
+  packs and appends only new bodies to a new one, so an edit writes what it changed;
 * ``index.msgpack``: for each resource its key (the path, with the query string exactly as
   the URL builder writes it), status, media type, language, extra headers, and where each
   variant lies in the pack, with its strong ETag; plus the data the dynamic endpoints need
@@ -23,11 +25,8 @@ import gc
 import gzip
 import hashlib
 import os
-import shutil
-import tempfile
-from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,12 +35,12 @@ import msgspec
 
 from api.core.models import Crisis, Summary
 from api.core.routes import Address
-from api.core.settings import BROTLI_QUALITY, GZIP_LEVEL, build_workers
+from api.core.settings import BROTLI_QUALITY, GZIP_LEVEL
 
 INDEX = "index.msgpack"
-PACK = "bodies.pack"
+PACK = "bodies-{}.pack"  # numbered: a new build adds one, and links the packs it still uses
 ADDRESSES = "addresses.msgpack"
-FORMAT = 2  # 2: addresses.msgpack beside the index
+FORMAT = 3  # 2: addresses.msgpack beside the index; 3: several packs, bodies shared with the previous build
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml", "application/javascript",
                 "image/svg+xml", "application/problem+json")
 MIN_COMPRESS = 256  # smaller bodies are not worth a Content-Encoding
@@ -59,6 +58,7 @@ class Variant(msgspec.Struct, array_like=True, frozen=True, gc=False):
     offset: int
     length: int
     etag: str
+    pack: int = 0  # which of Index.packs holds it
 
 
 class Resource(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -95,6 +95,8 @@ class Index(msgspec.Struct, frozen=True, kw_only=True):
     fingerprint: str
     resources: list[Resource]
     data: SiteData
+    packs: list[str] = []  # the pack files in the folder, in Variant.pack order
+    compression: str = ""  # the levels the variants were made with: a build at other levels reuses none
 
 
 def etag_of(body: bytes, suffix: str = "") -> str:
@@ -120,12 +122,26 @@ def compress(body: bytes, media_type: str, brotli_quality: int = BROTLI_QUALITY,
     return out
 
 
+class Stored:
+    """A body the previous snapshot already holds, found by its ETag: its variants there are reused
+    (hard-linked pack, same offsets), so it is neither rendered again nor compressed again."""
+
+    __slots__ = ("etag", "variants", "folder", "packs")
+
+    def __init__(self, etag: str, variants: list[Variant], folder: Path, packs: list[str]):
+        self.etag = etag
+        self.variants = variants
+        self.folder = folder
+        self.packs = packs
+
+
 class Draft:
-    """A resource being built: its identity body and what describes it."""
+    """A resource being built: its identity body (or where the previous snapshot stores it) and what
+    describes it."""
 
     __slots__ = ("key", "address", "body", "status", "media_type", "language", "headers", "framable")
 
-    def __init__(self, address: Address, body: bytes, media_type: str, language: str | None = None,
+    def __init__(self, address: Address, body: bytes | Stored, media_type: str, language: str | None = None,
                  status: int = 200, headers: list[tuple[str, str]] | None = None, framable: bool = False):
         self.key = address.key
         self.address = address
@@ -137,104 +153,13 @@ class Draft:
         self.framable = framable
 
 
-def write(folder: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
-          brotli_quality: int = BROTLI_QUALITY, workers: int | None = None) -> None:
-    """Write a snapshot atomically: a reader of `folder` sees the old one or the new one, whole.
-
-    `workers` threads compress the bodies (default: api.core.settings.build_workers()); the
-    snapshot is the same bytes whatever their number.
-    """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=folder.parent))
-    try:
-        _write(tmp, drafts, data, fingerprint, brotli_quality, workers or build_workers())
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = folder.with_name(folder.name + ".old")
-    if folder.exists():
-        os.replace(folder, old)
-    os.replace(tmp, folder)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-# Drafts compressed ahead of the one being written, per worker, and their identity bytes in all:
-# enough to keep every worker busy, few enough that memory stays flat at any corpus size.
-AHEAD_PER_WORKER = 16
-AHEAD_BYTES = 64 * 2**20
-Encoded = tuple[str, list[tuple[Encoding, bytes]]]  # the ETag, and the compressed variants
-
-
-def _encode(body: bytes, media_type: str, brotli_quality: int) -> Encoded:
-    """A body's ETag and compressed variants: pure, so any worker may compute it."""
-    return etag_of(body), list(compress(body, media_type, brotli_quality).items())
-
-
-def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int,
-             seen: dict[str, tuple[str, dict[str, str]]]) -> Iterator[tuple[Draft, Encoded]]:
-    """Each draft with its ETag and compressed variants, in the drafts' order (so the pack's order,
-    hence its bytes, never depends on which worker finished first). With more than one worker, a
-    thread pool compresses up to AHEAD_PER_WORKER drafts per worker (and AHEAD_BYTES) ahead of the
-    writer while this thread renders the next drafts. Threads, not processes: brotli, zlib and
-    hashlib release the GIL while they work, and a process pool (fork, bodies sent both ways) was
-    slower than one thread on the real corpus (README, "Performance")."""
-
-    def check(draft: Draft) -> Draft:
-        if draft.key in seen:
-            raise ValueError(f"two resources at {draft.key}")
-        seen[draft.key] = (draft.address.route, dict(draft.address.params))
-        return draft
-
-    if workers <= 1:
-        for draft in map(check, drafts):
-            yield draft, _encode(draft.body, draft.media_type, brotli_quality)
-        return
-    pending: deque[tuple[Draft, Future[Encoded]]] = deque()
-    ahead = 0
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="compress")
-    try:
-        for draft in map(check, drafts):
-            pending.append((draft, pool.submit(_encode, draft.body, draft.media_type, brotli_quality)))
-            ahead += len(draft.body)
-            while len(pending) > AHEAD_PER_WORKER * workers or (ahead > AHEAD_BYTES and len(pending) > 1):
-                done, future = pending.popleft()
-                ahead -= len(done.body)
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
-           brotli_quality: int, workers: int) -> None:
-    resources: list[Resource] = []
-    offset = 0
-    seen: dict[str, tuple[str, dict[str, str]]] = {}  # key -> (route, parameters): addresses.msgpack
-    with (tmp / PACK).open("wb") as pack:
-        for draft, (etag, compressed) in _encoded(drafts, brotli_quality, workers, seen):
-            variants = []
-            for encoding, body in [("identity", draft.body), *compressed]:
-                pack.write(body)
-                suffix = "" if encoding == "identity" else "-" + ("gz" if encoding == "gzip" else encoding)
-                variants.append(Variant(encoding, offset, len(body), etag[:-1] + suffix + '"'))
-                offset += len(body)
-            resources.append(Resource(key=draft.key, status=draft.status, media_type=draft.media_type,
-                                      language=draft.language, headers=draft.headers, framable=draft.framable,
-                                      variants=variants))
-    index = Index(format=FORMAT, fingerprint=fingerprint, resources=resources, data=data())
-    (tmp / INDEX).write_bytes(msgspec.msgpack.encode(index, enc_hook=_enc_hook))
-    (tmp / ADDRESSES).write_bytes(msgspec.msgpack.encode(seen))
-
-
 def read_addresses(folder: Path) -> dict[str, Address]:
     """Each key's route and parameters (what the export names files by)."""
     raw = msgspec.msgpack.decode((folder / ADDRESSES).read_bytes(), type=dict[str, tuple[str, dict[str, str]]])
     return {key: Address(route, tuple(sorted(params.items()))) for key, (route, params) in raw.items()}
 
 
-def _enc_hook(value: object) -> object:
+def enc_hook(value: object) -> object:
     if isinstance(value, str):  # markupsafe.Markup: sanitized HTML, stored as the plain string
         return str(value)
     raise NotImplementedError(type(value).__name__)
@@ -330,32 +255,33 @@ def read_index(folder: Path) -> Index | None:
     data = {name: getattr(stored.data, name) for name in stored.data.__struct_fields__}
     data["summaries"] = Summaries(data["summaries"])
     return Index(format=stored.format, fingerprint=stored.fingerprint, resources=stored.resources,
-                 data=SiteData(**data))
+                 data=SiteData(**data), packs=stored.packs, compression=stored.compression)
 
 
 class BodyCache:
-    """Bodies read from the pack on first use, kept while they fit in `budget` bytes (LRU)."""
+    """Bodies read from the packs on first use, kept while they fit in `budget` bytes (LRU)."""
 
-    def __init__(self, pack: Path, budget: int):
-        self.fd = os.open(pack, os.O_RDONLY)
+    def __init__(self, folder: Path, index: Index, budget: int):
+        self.fds = [os.open(folder / name, os.O_RDONLY) for name in index.packs]
         self.budget = budget
         self.used = 0
-        self.items: OrderedDict[tuple[int, int], bytes] = OrderedDict()
+        self.items: OrderedDict[tuple[int, int, int], bytes] = OrderedDict()
 
-    def get(self, offset: int, length: int) -> bytes:
-        key = (offset, length)
+    def get(self, variant: Variant) -> bytes:
+        key = (variant.pack, variant.offset, variant.length)
         body = self.items.get(key)
         if body is not None:
             self.items.move_to_end(key)
             return body
-        body = os.pread(self.fd, length, offset)
-        if length <= self.budget:
+        body = os.pread(self.fds[variant.pack], variant.length, variant.offset)
+        if variant.length <= self.budget:
             self.items[key] = body
-            self.used += length
+            self.used += variant.length
             while self.used > self.budget:
                 _, dropped = self.items.popitem(last=False)
                 self.used -= len(dropped)
         return body
 
     def close(self) -> None:
-        os.close(self.fd)
+        for fd in self.fds:
+            os.close(fd)

@@ -43,7 +43,7 @@ from pathlib import Path
 from api.build.startup import load_or_build
 from api.core.locales import LocaleTable
 from api.core.settings import Settings
-from api.core.snapshot import PACK, Index, Resource, read_addresses
+from api.core.snapshot import BodyCache, Index, Resource, read_addresses
 from api.export.files import (
     EPOCH,
     MANIFEST,
@@ -91,11 +91,11 @@ def _write_tree(root: Path, index: Index, settings: Settings) -> tuple[dict[str,
     bodies: dict[str, bytes] = {}
     manifest = []
     addresses = read_addresses(settings.build_dir)
-    fd = os.open(settings.build_dir / PACK, os.O_RDONLY)
+    bodies_of = BodyCache(settings.build_dir, index, 0)
     try:
         for resource in index.resources:
             rel = file_for(addresses[resource.key])
-            variants = {v.encoding: os.pread(fd, v.length, v.offset) for v in resource.variants}
+            variants = {v.encoding: bodies_of.get(v) for v in resource.variants}
             identity = variants["identity"]
             if rel in bodies:  # `?lang=es` and its first page: one file, only if they are the same bytes
                 if bodies[rel] != identity:
@@ -110,7 +110,7 @@ def _write_tree(root: Path, index: Index, settings: Settings) -> tuple[dict[str,
                     put(root / (rel + SUFFIX[encoding]), body, identity)
             manifest.append(_describe(resource, rel, settings))
     finally:
-        os.close(fd)
+        bodies_of.close()
     table = LocaleTable(tuple(index.data.tags))
     problems = write_problems(root, table)
     put(root / META / MANIFEST, as_json({"origin": index.data.origin, "tags": table.tags, "files": manifest}))

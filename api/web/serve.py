@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.core import models as m
 from api.core.locales import LocaleTable
 from api.core.settings import Settings
-from api.core.snapshot import PACK, BodyCache, Index, Resource, Variant
+from api.core.snapshot import BodyCache, Index, Resource, Variant
 from api.core.urls import URLs
 from api.i18n.negotiation import Negotiator
 from api.web.http import CSP, KEEP_ON_304, etag_matches, security_headers
@@ -70,7 +70,7 @@ class Site:
         self.summaries = data.summaries
         self.slugs = set(data.slugs)
         self.problems = data.problems
-        self.bodies = BodyCache(self.folder / PACK, self.settings.body_cache)
+        self.bodies = BodyCache(self.folder, self.index, self.settings.body_cache)
         s = self.settings
         self.cache_control = f"public, max-age={s.max_age}, stale-while-revalidate={s.stale_while_revalidate}"
         self._headers: dict[tuple[str, str], tuple[Headers, Headers]] = {}
@@ -86,7 +86,7 @@ class Site:
         return by_slug.get(slug)
 
     def body(self, variant: Variant) -> bytes:
-        return self.bodies.get(variant.offset, variant.length)
+        return self.bodies.get(variant)
 
     def choose(self, resource: Resource, accept_encoding: str | None) -> Variant:
         variants = resource.variants

@@ -1,0 +1,93 @@
+"""What a rendered body is made from, as one hash: the key of the build's memo (api/build/memo.py).
+
+A page is `template(context)` plus what every template may read besides its context: the code,
+every template, the static files (asset links), the settings, the locale table, crisis.yaml and
+conditions.yaml (the global part), and the locale's interface translations (the locale part). The
+context itself (typed models, plain values) is encoded with msgpack, so any change to what a page
+shows (a translated segment, a title, a date, a member of a list) changes its key: dependency
+tracking by value, which cannot forget an aggregate the way hand-written dependency lists can
+(sphinx#1360, hugo#13648).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from babel.support import NullTranslations
+
+from api.core.locales import Locale, LocaleTable
+from api.core.settings import ROOT, Settings
+
+CODE = ROOT / "api"
+
+
+def _files(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def tree_digest(roots: Iterable[Path]) -> str:
+    """A hash of the names and bytes of every file under `roots`."""
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in _files(root):
+            digest.update(str(path.relative_to(root.parent)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def code_digest(settings: Settings) -> str:
+    """The code and presentation every page depends on: api/, the templates, the static files."""
+    return tree_digest([CODE, settings.templates_dir, settings.static_dir])
+
+
+def data_digest(settings: Settings) -> str:
+    """The site-wide data every page may show: crisis.yaml and conditions.yaml."""
+    return tree_digest([settings.crisis_file, settings.conditions_file])
+
+
+def settings_digest(settings: Settings) -> str:
+    """The settings a page shows (links, addresses, headers); not the port or where files go."""
+    return hashlib.sha256(repr((settings.base_url, settings.contact_email, settings.max_age,
+                                settings.stale_while_revalidate)).encode()).hexdigest()
+
+
+def ui_digest(translations: NullTranslations) -> str:
+    """The interface messages a locale serves (what `_()` in a template can return)."""
+    served: dict[Any, Any] = getattr(translations, "_catalog", {})
+    items = sorted((repr(k), repr(v)) for k, v in served.items())
+    return hashlib.sha256(msgspec.msgpack.encode(items)).hexdigest()
+
+
+def _hook(value: object) -> object:
+    if isinstance(value, str):  # Markup
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "language") and hasattr(value, "territory"):  # babel.Locale
+        return str(value)
+    raise NotImplementedError(f"no inputs key for {type(value).__name__}")
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_hook)
+
+
+def key_base(settings: Settings, table: LocaleTable) -> str:
+    """The global part of every page's key: code, templates, static files, data, settings, locale table."""
+    return hashlib.sha256(repr((code_digest(settings), data_digest(settings), settings_digest(settings),
+                                [dataclasses.astuple(loc) for loc in table.all])).encode()).hexdigest()
+
+
+def key(base: str, loc: Locale, ui: str, template: str, path: str | None, context: dict[str, Any]) -> str:
+    """The memo key of one page: its template and context, in one locale of one site."""
+    digest = hashlib.sha256(f"{base}\0{loc.tag}\0{ui}\0{template}\0{path}\0".encode())
+    digest.update(_ENCODER.encode(context))
+    return digest.hexdigest()

@@ -1,0 +1,268 @@
+"""Writing a snapshot (api/core/snapshot.py), reusing what the previous one already holds.
+
+A body whose bytes the previous snapshot has (same ETag: a SHA-256 of the bytes) is not compressed
+again: its variants are kept where they are, in the previous snapshot's packs, which the new
+snapshot hard-links (no copy). Only new bodies are compressed and written, to one new pack. So an
+edit costs what it changed, and the resources are the same as a clean build's (same bytes, same
+ETags) because a body's variants depend on its bytes and the compression levels only.
+
+When reused packs are mostly dead (bodies no resource uses any more), their live bodies are copied
+into the new pack and the old packs are dropped, so the folder never grows without bound.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import msgspec
+
+from api.core.settings import BROTLI_QUALITY, GZIP_LEVEL, build_workers
+from api.core.snapshot import (
+    ADDRESSES,
+    FORMAT,
+    INDEX,
+    PACK,
+    Draft,
+    Encoding,
+    Index,
+    Resource,
+    SiteData,
+    Stored,
+    Variant,
+    compress,
+    enc_hook,
+    etag_of,
+    read_index,
+)
+
+# Drafts compressed ahead of the one being written, per worker, and their identity bytes in all:
+# enough to keep every worker busy, few enough that memory stays flat at any corpus size.
+AHEAD_PER_WORKER = 16
+AHEAD_BYTES = 64 * 2**20
+MEMO = "memo.msgpack"  # in the snapshot folder: each page's inputs key -> its body's ETag (api/build/inputs.py)
+MIN_LIVE = 0.5  # a reused pack whose live bytes fall below this share is compacted into the new pack
+Encoded = tuple[str, list[tuple[Encoding, bytes]]]  # the ETag, and the compressed variants
+
+
+def compression_key(brotli_quality: int) -> str:
+    return f"br{brotli_quality}-gz{GZIP_LEVEL}"
+
+
+class Previous:
+    """The snapshot being replaced: its bodies by ETag, for reuse."""
+
+    def __init__(self, folder: Path, index: Index):
+        self.folder = folder
+        self.index = index
+        self.by_etag = {r.variants[0].etag: r.variants for r in index.resources if r.variants}
+
+    @classmethod
+    def open(cls, folder: Path, brotli_quality: int) -> Previous | None:
+        """The snapshot in `folder`, if there is one of this format made at these compression levels."""
+        index = read_index(folder)
+        if index is None or index.compression != compression_key(brotli_quality):
+            return None
+        if not all((folder / name).is_file() for name in index.packs):
+            return None
+        return cls(folder, index)
+
+    def memo(self) -> dict[str, str]:
+        """What the previous build's pages were made from (empty if it left no memo)."""
+        try:
+            return msgspec.msgpack.decode((self.folder / MEMO).read_bytes(), type=dict[str, str])
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return {}
+
+    def stored(self, etag: str) -> Stored | None:
+        variants = self.by_etag.get(etag)
+        return None if variants is None else Stored(etag, list(variants), self.folder, self.index.packs)
+
+
+def encode_memo(memo: dict[str, str]) -> bytes:
+    return msgspec.msgpack.encode(memo)
+
+
+def write(folder: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
+          brotli_quality: int = BROTLI_QUALITY, workers: int | None = None, previous: Previous | None = None,
+          extra: Callable[[], dict[str, bytes]] | None = None) -> None:
+    """Write a snapshot atomically: a reader of `folder` sees the old one or the new one, whole.
+
+    `workers` threads compress the bodies (default: api.core.settings.build_workers()); the
+    snapshot is the same bytes whatever their number. `extra` gives more files to put in the folder
+    once every draft is written (the build's memo of what each body was made from).
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=folder.parent))
+    try:
+        _write(tmp, drafts, data, fingerprint, brotli_quality, workers or build_workers(), previous)
+        for name, body in (extra() if extra else {}).items():
+            (tmp / name).write_bytes(body)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _encode(body: bytes, media_type: str, brotli_quality: int) -> Encoded:
+    """A body's ETag and compressed variants: pure, so any worker may compute it."""
+    return etag_of(body), list(compress(body, media_type, brotli_quality).items())
+
+
+def _reuse(draft: Draft, previous: Previous | None) -> Draft:
+    """The draft, its body replaced by the previous snapshot's copy when it has the same bytes."""
+    if previous is not None and isinstance(draft.body, bytes):
+        stored = previous.stored(etag_of(draft.body))
+        if stored is not None:
+            draft.body = stored
+    return draft
+
+
+def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int, previous: Previous | None,
+             seen: dict[str, tuple[str, dict[str, str]]]) -> Iterator[tuple[Draft, Encoded | None]]:
+    """Each draft with its ETag and compressed variants (None: stored before), in the drafts' order
+    (so the pack's order, hence its bytes, never depends on which worker finished first). With more
+    than one worker, a thread pool compresses up to AHEAD_PER_WORKER drafts per worker (and
+    AHEAD_BYTES) ahead of the writer while this thread renders the next drafts. Threads, not
+    processes: brotli, zlib and hashlib release the GIL while they work, and a process pool (fork,
+    bodies sent both ways) was slower than one thread on the real corpus (README, "Performance")."""
+
+    def check(draft: Draft) -> Draft:
+        if draft.key in seen:
+            raise ValueError(f"two resources at {draft.key}")
+        seen[draft.key] = (draft.address.route, dict(draft.address.params))
+        return _reuse(draft, previous)
+
+    if workers <= 1:
+        for draft in map(check, drafts):
+            body = draft.body
+            yield draft, None if isinstance(body, Stored) else _encode(body, draft.media_type, brotli_quality)
+        return
+    pending: deque[tuple[Draft, Future[Encoded] | None]] = deque()
+    ahead = 0
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="compress")
+    try:
+        for draft in map(check, drafts):
+            body = draft.body
+            pending.append((draft, pool.submit(_encode, body, draft.media_type, brotli_quality)
+                            if isinstance(body, bytes) else None))
+            ahead += len(body) if isinstance(body, bytes) else 0
+            while len(pending) > AHEAD_PER_WORKER * workers or (ahead > AHEAD_BYTES and len(pending) > 1):
+                done, future = pending.popleft()
+                ahead -= len(done.body) if isinstance(done.body, bytes) else 0
+                yield done, None if future is None else future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, None if future is None else future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Packs:
+    """The packs of the snapshot being written: linked ones from the previous snapshot, and the new one."""
+
+    def __init__(self, tmp: Path, previous: Previous | None):
+        self.tmp = tmp
+        numbers = [int(name.split("-")[1].split(".")[0]) for name in (previous.index.packs if previous else [])]
+        self.new_name = PACK.format(max(numbers, default=0) + 1)
+        self.names = [self.new_name]
+        self.sources: dict[str, int] = {}  # linked pack path -> its number here
+        self.fp = (tmp / self.new_name).open("wb")
+        self.offset = 0
+
+    def append(self, body: bytes) -> tuple[int, int]:
+        self.fp.write(body)
+        at = self.offset
+        self.offset += len(body)
+        return at, len(body)
+
+    def linked(self, folder: Path, name: str) -> int:
+        source = str(folder / name)
+        number = self.sources.get(source)
+        if number is None:
+            os.link(source, self.tmp / name)
+            number = self.sources[source] = len(self.names)
+            self.names.append(name)
+        return number
+
+
+def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
+           brotli_quality: int, workers: int, previous: Previous | None) -> None:
+    resources: list[Resource] = []
+    seen: dict[str, tuple[str, dict[str, str]]] = {}  # key -> (route, parameters): addresses.msgpack
+    packs = _Packs(tmp, previous)
+    try:
+        for draft, encoded in _encoded(drafts, brotli_quality, workers, previous, seen):
+            if isinstance(draft.body, Stored) or encoded is None:
+                stored = draft.body
+                variants = [Variant(v.encoding, v.offset, v.length, v.etag,
+                                    packs.linked(stored.folder, stored.packs[v.pack]))
+                            for v in stored.variants] if isinstance(stored, Stored) else []
+            else:
+                variants = _appended(packs, draft.body, *encoded)
+            resources.append(Resource(key=draft.key, status=draft.status, media_type=draft.media_type,
+                                      language=draft.language, headers=draft.headers, framable=draft.framable,
+                                      variants=variants))
+        resources, names = _compacted(packs, resources)
+    finally:
+        packs.fp.close()
+    index = Index(format=FORMAT, fingerprint=fingerprint, resources=resources, data=data(), packs=names,
+                  compression=compression_key(brotli_quality))
+    (tmp / INDEX).write_bytes(msgspec.msgpack.encode(index, enc_hook=enc_hook))
+    (tmp / ADDRESSES).write_bytes(msgspec.msgpack.encode(seen))
+
+
+def _appended(packs: _Packs, body: bytes, etag: str, compressed: list[tuple[Encoding, bytes]]) -> list[Variant]:
+    variants = []
+    for encoding, data in [("identity", body), *compressed]:
+        offset, length = packs.append(data)
+        suffix = "" if encoding == "identity" else "-" + ("gz" if encoding == "gzip" else encoding)
+        variants.append(Variant(encoding, offset, length, etag[:-1] + suffix + '"', 0))
+    return variants
+
+
+def _compacted(packs: _Packs, resources: list[Resource]) -> tuple[list[Resource], list[str]]:
+    """Copy the live bodies of mostly dead linked packs into the new pack; drop the packs no body uses."""
+    live = [0] * len(packs.names)
+    for resource in resources:
+        for v in resource.variants:
+            live[v.pack] += v.length
+    sizes = [os.path.getsize(packs.tmp / name) for name in packs.names]
+    sizes[0] = packs.offset
+    keep = [n == 0 or (live[n] > 0 and live[n] >= MIN_LIVE * sizes[n]) for n in range(len(packs.names))]
+    if all(keep):
+        return resources, packs.names
+    numbers = {n: i for i, n in enumerate(n for n in range(len(packs.names)) if keep[n])}
+    fds: dict[int, int] = {}
+    moved: dict[tuple[int, int], int] = {}  # (pack, offset) -> offset in the new pack: shared bodies stay shared
+    out = []
+    try:
+        for resource in resources:
+            variants = []
+            for v in resource.variants:
+                if keep[v.pack]:
+                    variants.append(Variant(v.encoding, v.offset, v.length, v.etag, numbers[v.pack]))
+                    continue
+                if (v.pack, v.offset) not in moved:
+                    fd = fds.get(v.pack) or fds.setdefault(v.pack, os.open(packs.tmp / packs.names[v.pack],
+                                                                             os.O_RDONLY))
+                    moved[v.pack, v.offset] = packs.append(os.pread(fd, v.length, v.offset))[0]
+                variants.append(Variant(v.encoding, moved[v.pack, v.offset], v.length, v.etag, 0))
+            out.append(msgspec.structs.replace(resource, variants=variants))
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+    for n, name in enumerate(packs.names):
+        if not keep[n]:
+            os.unlink(packs.tmp / name)
+    return out, [name for n, name in enumerate(packs.names) if keep[n]]

@@ -1,0 +1,180 @@
+"""An incremental build gives exactly what a clean build of the same sources gives (issue 23, part 4).
+
+For each kind of edit the owner, a translator or an operator makes, the fixture corpus is built,
+edited, then built again in the same folder (incremental) and from nothing in another (clean):
+every resource must have the same status, headers, bytes and ETags, and the incremental build
+must have rendered only part of the site where the edit touches only part of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from api.build.builder import build
+from api.core import snapshot
+from api.core.settings import ROOT, Settings
+from tests.conftest import po_path, replace_msgstr
+from tests.corpus import FIXTURES, Corpus, make_corpus
+
+Edit = Callable[[Corpus, Path], None]
+
+
+def _setup(tmp_path: Path) -> tuple[Corpus, Settings]:
+    corpus = make_corpus(tmp_path / "corpus")
+    _replace(corpus.root / "content" / "sleep-and-mood.md", "summary:", "conditions: [depression]\nsummary:")
+    for name in ("crisis.yaml", "conditions.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "site" / "templates", tmp_path / "templates")
+    return corpus, corpus.settings(build_folder=tmp_path / "incremental", crisis_file=tmp_path / "crisis.yaml",
+                                   conditions_file=tmp_path / "conditions.yaml",
+                                   templates_dir=tmp_path / "templates")
+
+
+def _resources(folder: Path) -> dict[str, tuple[object, ...]]:
+    """Every resource as a client meets it: status, headers, and each encoding's ETag and bytes."""
+    index = snapshot.read_index(folder)
+    assert index is not None
+    bodies = snapshot.BodyCache(folder, index, 0)
+    try:
+        return {r.key: (r.status, r.media_type, r.language, tuple(r.headers), r.framable,
+                        tuple((v.encoding, v.etag, bodies.get(v)) for v in r.variants))
+                for r in index.resources}
+    finally:
+        bodies.close()
+
+
+def _data(folder: Path) -> bytes:
+    index = snapshot.read_index(folder)
+    assert index is not None
+    return msgspec.msgpack.encode(index.data.summaries["en"]) + repr(
+        (index.data.tags, index.data.slugs, index.data.problems, index.data.crisis)).encode()
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def translated_segment(corpus: Corpus, tmp: Path) -> None:
+    replace_msgstr(po_path(corpus.root, "es", "content"), "Sleep and mood are closely", "[es] Edited segment.")
+
+
+def english_paragraph(corpus: Corpus, tmp: Path) -> None:
+    _replace(corpus.root / "content" / "sleep-and-mood.md", "Sleep and mood are closely linked.",
+             "Sleep and mood are closely linked, in both directions.")
+
+
+def new_article(corpus: Corpus, tmp: Path) -> None:
+    for path in (FIXTURES / "more").glob("*.md"):
+        shutil.copy(path, corpus.root / "content" / path.name)
+
+
+def removed_article(corpus: Corpus, tmp: Path) -> None:
+    (corpus.root / "content" / "sleep-and-mood.md").unlink()
+
+
+def new_locale(corpus: Corpus, tmp: Path) -> None:
+    locales = corpus.root / "locales"
+    shutil.copytree(locales / "es", locales / "de")
+    with (locales / "LINGUAS").open("a", encoding="utf-8") as fp:
+        fp.write("de\n")
+
+
+def template(corpus: Corpus, tmp: Path) -> None:
+    _replace(tmp / "templates" / "base.html", "</footer>", "<p>An edited footer.</p></footer>")
+
+
+def ui_message(corpus: Corpus, tmp: Path) -> None:
+    replace_msgstr(po_path(corpus.root, "fa", "ui"), "Your country", "[fa] Edited label")
+
+
+def crisis_yaml(corpus: Corpus, tmp: Path) -> None:
+    _replace(tmp / "crisis.yaml", "label: Call 9-8-8", "label: Phone 9-8-8")
+
+
+def conditions_yaml(corpus: Corpus, tmp: Path) -> None:
+    _replace(tmp / "conditions.yaml", "name: Depression", "name: Depression (low mood)")
+
+
+EDITS: dict[str, tuple[Edit, bool]] = {  # the edit, and whether it may touch only part of the site
+    "translated segment": (translated_segment, True),
+    "English paragraph": (english_paragraph, True),
+    "new article": (new_article, False),
+    "removed article": (removed_article, False),
+    "new locale": (new_locale, False),
+    "template": (template, False),
+    "UI message": (ui_message, True),
+    "crisis.yaml": (crisis_yaml, False),
+    "conditions.yaml": (conditions_yaml, False),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_an_incremental_build_equals_a_clean_one(kind: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    corpus, settings = _setup(tmp_path)
+    build(settings)
+    before = _resources(settings.build_dir)
+    edit, partial = EDITS[kind]
+    edit(corpus, tmp_path)
+    caplog.set_level(logging.INFO, logger="api.build.builder")
+    build(settings)
+    incremental = _resources(settings.build_dir)
+    log = [r.getMessage() for r in caplog.records if r.getMessage().startswith("built")][-1]
+    clean_folder = tmp_path / "clean"
+    build(settings, clean_folder, clean=True)
+
+    assert incremental != before  # the edit shows
+    clean = _resources(clean_folder)
+    assert sorted(incremental) == sorted(clean)
+    for key in clean:
+        assert incremental[key] == clean[key], key
+    assert _data(settings.build_dir) == _data(clean_folder)
+    rendered, reused = (int(log.split(" pages rendered")[0].rsplit(" ", 1)[1]),
+                        int(log.split(" reused")[0].rsplit(" ", 1)[1]))
+    if partial:
+        assert 0 < rendered < reused, log
+
+
+def test_a_rebuild_with_no_edit_renders_nothing_and_changes_nothing(tmp_path: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    corpus, settings = _setup(tmp_path)
+    build(settings)
+    before = _resources(settings.build_dir)
+    caplog.set_level(logging.INFO, logger="api.build.builder")
+    build(settings)
+    assert _resources(settings.build_dir) == before
+    assert any("(nothing changed): 0 pages rendered" in r.getMessage() for r in caplog.records)
+
+
+def test_the_log_names_what_changed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    corpus, settings = _setup(tmp_path)
+    build(settings)
+    translated_segment(corpus, tmp_path)
+    caplog.set_level(logging.INFO, logger="api.build.builder")
+    build(settings)
+    assert any("(es content.po)" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    build(dataclasses.replace(settings, base_url="https://example.org"))
+    assert any("(base URL)" in r.getMessage() for r in caplog.records)
+
+
+def test_many_edits_do_not_grow_the_folder_without_bound(tmp_path: Path) -> None:
+    corpus, settings = _setup(tmp_path)
+    build(settings)
+    for n in range(6):
+        _replace(tmp_path / "templates" / "base.html", "</footer>", f"<p>{n}</p></footer>")
+        build(settings)
+    index = snapshot.read_index(settings.build_dir)
+    assert index is not None
+    live = sum(v.length for r in index.resources for v in r.variants)
+    on_disk = sum((settings.build_dir / name).stat().st_size for name in index.packs)
+    assert on_disk <= 2 * live + 1  # a fully rewritten site leaves no dead pack behind
+    assert len(index.packs) <= 2
