@@ -23,9 +23,10 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # The app builds its snapshot at start-up when the sources changed since the last build
-# (content, catalogs, templates, code, BOTHAND_BASE_URL), so serving always shows what is on disk.
+# (content, catalogs, templates, code, BOTHAND_BASE_URL), so serving always shows what is on disk;
+# while it runs it rebuilds what you edit and swaps it in (BOTHAND_WATCH=0 to turn that off).
 serve: install
-	BOTHAND_BASE_URL=$${BOTHAND_BASE_URL:-http://$(HOST):$(PORT)} \
+	BOTHAND_BASE_URL=$${BOTHAND_BASE_URL:-http://$(HOST):$(PORT)} BOTHAND_WATCH=$${BOTHAND_WATCH:-1} \
 	$(VENV)/bin/uvicorn api.app:app --host $(HOST) --port $(PORT) --proxy-headers
 
 # The snapshot the app serves (the app also builds it at start-up when it is missing or stale).

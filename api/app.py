@@ -8,9 +8,13 @@ the server starts it (the ASGI lifespan), so a test, a tool or a type checker ca
 
 from __future__ import annotations
 
+import os
+import threading
+
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
+from api.build import watch as watcher
 from api.build.startup import load_or_build
 from api.core.settings import Settings
 from api.web import app as web
@@ -24,15 +28,33 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 class LazyApp:
     """An ASGI app that creates the real one (:func:`create_app`) on the server's first message:
-    the lifespan start-up under uvicorn, or the first request under servers without lifespan."""
+    the lifespan start-up under uvicorn, or the first request under servers without lifespan.
 
-    def __init__(self) -> None:
+    With `watch` (BOTHAND_WATCH=1, what `make serve` sets), edits to the sources are rebuilt while
+    it serves (api/build/watch.py) and the new snapshot is swapped in whole: a request is answered
+    from the old snapshot or the new one, never a mix, and a failed rebuild keeps the old one."""
+
+    def __init__(self, watch: bool | None = None, settings: Settings | None = None) -> None:
         self.app: Starlette | None = None
+        self.settings = settings
+        self.watch = os.environ.get("BOTHAND_WATCH", "") == "1" if watch is None else watch
+        self.stop: threading.Event | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.app is None:
-            self.app = create_app()
+            settings = self.settings or Settings()
+            self.app = create_app(settings)
+            if self.watch:
+                self.stop = watcher.start(settings, lambda index: self.swap(web.create_app(settings, index)))
         await self.app(scope, receive, send)
+
+    def swap(self, new: Starlette) -> None:
+        old, self.app = self.app, new  # one assignment: later requests see the new snapshot
+        if old is not None:  # requests still reading the old packs get a minute to finish
+            threading.Timer(RETIRE_AFTER, old.state.site.close).start()
+
+
+RETIRE_AFTER = 60.0  # seconds an old snapshot stays open after a swap
 
 
 app = LazyApp()

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import mimetypes
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,8 @@ from api.build.feeds import atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
 from api.build.helpnow import HelpNow
 from api.build.openapi import document
-from api.build.page import Page
+from api.build.page import Counts, Page
+from api.build.static import static_drafts
 from api.build.structured import article_meta
 from api.core import models as m
 from api.core import snapshot
@@ -58,7 +57,7 @@ from api.i18n.templating import (
 )
 from api.sources import ledger
 from api.sources.articles import Translated, translate_article
-from api.sources.catalogs import Catalogs, LocaleCatalogs, Review, Stats
+from api.sources.catalogs import Catalogs
 from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
 from api.sources.crisis import contact_labels, crisis_block
@@ -326,7 +325,7 @@ class Builder:
         yield Draft(at("site_file", name="robots", ext="txt"), (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
             f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
-        yield from self.static_files()
+        yield from static_drafts(self.settings.static_dir)
 
     def api_examples(self, locale_list: m.LocaleList) -> dict[str, tuple[str, Any]]:
         """Real responses for the OpenAPI examples (request, JSON): the locales, and the source language's
@@ -358,30 +357,6 @@ class Builder:
         if path == "":
             return max((day for (tag, _), day in self.dates.items() if tag == loc.tag), default=None)
         return None
-
-    def static_files(self) -> Iterator[snapshot.Draft]:
-        static = self.settings.static_dir
-        for path in sorted(p for p in static.rglob("*") if p.is_file()):
-            media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if media.startswith("text/") or media in ("application/javascript", "image/svg+xml"):
-                media += "; charset=utf-8" if media.startswith("text/") else ""
-            yield snapshot.Draft(at("static", name=path.relative_to(static).as_posix()), path.read_bytes(), media)
-            if path.name == "favicon.ico":
-                yield snapshot.Draft(at("site_file", name="favicon", ext="ico"), path.read_bytes(), "image/x-icon")
-
-
-@dataclass(frozen=True)
-class Counts:
-    """What the languages page shows of a locale's catalogs (plain values: part of the page's inputs key)."""
-
-    content_stats: Stats
-    ui_stats: Stats
-    reviews: dict[str, Review]
-
-    @classmethod
-    def of(cls, cats: LocaleCatalogs) -> Counts:
-        return cls(cats.content_stats, cats.ui_stats, dict(sorted(cats.reviews.items())))
-
 
 def msgspec_fields(struct: Any) -> dict[str, Any]:
     return {name: getattr(struct, name) for name in struct.__struct_fields__}

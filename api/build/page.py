@@ -12,7 +12,7 @@ from api.core.locales import Locale
 from api.core.settings import Settings
 from api.core.snapshot import Stored
 from api.core.urls import URLs
-from api.sources.catalogs import Catalogs, LocaleCatalogs
+from api.sources.catalogs import Catalogs, LocaleCatalogs, Review, Stats
 from api.sources.crisis import Resource
 
 
@@ -26,6 +26,19 @@ class Page:
     articles: list[m.Article]
     summaries: list[m.Summary]
     conditions: dict[str, m.Condition] = field(default_factory=dict)  # every condition, by id (api.sources.topics)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the languages page shows of a locale's catalogs (plain values: part of the page's inputs key)."""
+
+    content_stats: Stats
+    ui_stats: Stats
+    reviews: dict[str, Review]
+
+    @classmethod
+    def of(cls, cats: LocaleCatalogs) -> Counts:
+        return cls(cats.content_stats, cats.ui_stats, dict(sorted(cats.reviews.items())))
 
 
 class Renderer(Protocol):

@@ -67,7 +67,7 @@ def export(settings: Settings, out_dir: Path) -> ExportResult:
     out_dir = Path(out_dir).resolve()
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / META / MANIFEST).is_file():
         raise ExportError(f"{out_dir} is not empty and holds no previous export: refusing to replace it")
-    index = load_or_build(settings)
+    index = load_or_build(settings, keep_previous=False)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
     try:

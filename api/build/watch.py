@@ -1,0 +1,59 @@
+"""`make serve` picks up edits without a restart, as `hugo server` does: watch the sources, rebuild
+what changed (the build is incremental), hand the new snapshot over (api/app.py swaps it in).
+
+A rebuild that fails (a Markdown mistake, a crisis.yaml the checks refuse) hands nothing over: the
+previous snapshot keeps serving, and the log says why, naming the file and line.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import watchfiles
+
+from api.build.builder import build
+from api.core import snapshot
+from api.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def watched(settings: Settings) -> list[Path]:
+    """What the owner, translators and designers edit: content, catalogs, templates, static files, data."""
+    return [p for p in (settings.content_dir, settings.locales_dir, settings.templates_dir, settings.static_dir,
+                        settings.crisis_file, settings.conditions_file) if p.exists()]
+
+
+def rebuild(settings: Settings, changed: set[str]) -> snapshot.Index | None:
+    """Build what changed; the new snapshot, or None (logged) when the build failed."""
+    names = sorted(Path(p).name for p in changed)
+    log.info("%s changed: rebuilding", ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
+    try:
+        build(settings)
+    except Exception as exc:  # noqa: BLE001  # any failure: the previous snapshot keeps serving
+        log.error("rebuild failed, the previous snapshot keeps serving: %s", exc)
+        return None
+    return snapshot.read_index(settings.build_dir)
+
+
+def watch(settings: Settings, built: Callable[[snapshot.Index], None], stop: threading.Event,
+          ready: threading.Event | None = None) -> None:
+    """Until `stop` is set: after each batch of edits, rebuild and pass the new snapshot to `built`."""
+    paths = watched(settings)
+    if ready is not None:
+        ready.set()
+    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=200, step=50, raise_interrupt=False):
+        index = rebuild(settings, {path for _, path in changes})
+        if index is not None:
+            built(index)
+
+
+def start(settings: Settings, built: Callable[[snapshot.Index], None]) -> threading.Event:
+    """Watch in a daemon thread; returns the event that stops it (once it is watching)."""
+    stop, ready = threading.Event(), threading.Event()
+    threading.Thread(target=watch, args=(settings, built, stop, ready), name="bothand-watch", daemon=True).start()
+    ready.wait(10)
+    return stop
