@@ -178,3 +178,17 @@ def test_many_edits_do_not_grow_the_folder_without_bound(tmp_path: Path) -> None
     on_disk = sum((settings.build_dir / name).stat().st_size for name in index.packs)
     assert on_disk <= 2 * live + 1  # a fully rewritten site leaves no dead pack behind
     assert len(index.packs) <= 2
+
+
+def test_a_broken_catalog_is_named_by_every_build_not_only_the_one_that_parsed_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    corpus, settings = _setup(tmp_path)
+    path = po_path(corpus.root, "es", "content")
+    path.write_text(path.read_text("utf-8") + '\nmsgid "unterminated\nmsgstr "x"\n', "utf-8")
+    for _ in range(2):  # the second build reads the parsed catalog from the cache
+        caplog.clear()
+        caplog.set_level(logging.WARNING)
+        build(settings)
+        assert any(f"{path}:" in r.getMessage() and "not served" in r.getMessage() for r in caplog.records)
+        index = snapshot.read_index(settings.build_dir)
+        assert index is not None and any(str(path) in problem for problem in index.data.problems)

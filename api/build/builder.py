@@ -9,7 +9,9 @@ compresses each body. The server then only answers with ready bytes (api.web.ser
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +59,7 @@ from api.i18n.templating import (
 )
 from api.sources import ledger
 from api.sources.articles import Translated, translate_article
+from api.sources.cache import ParseCache
 from api.sources.catalogs import Catalogs
 from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
@@ -79,7 +82,8 @@ XML = "application/xml"
 class Builder:
     data: snapshot.SiteData  # set when drafts() has produced every resource
 
-    def __init__(self, settings: Settings, previous: store.Previous | None = None):
+    def __init__(self, settings: Settings, previous: store.Previous | None = None, cache: ParseCache | None = None,
+                 files: dict[str, str] | None = None):
         self.settings = settings
         # The memo: each rendered page's inputs key (api/build/inputs.py) -> its body's ETag. A page
         # whose key the previous build has is not rendered again: its stored bytes are reused.
@@ -94,14 +98,14 @@ class Builder:
         check_references(self.sources, self.conditions)
         self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
-                                 protected=contact_labels(self.crisis))
+                                 protected=contact_labels(self.crisis), cache=cache)
         self.env: Environment = make_environment(settings.templates_dir)
         self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
         self.env.globals.update(self.help_now.template_globals())
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
         self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
         self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
-        self.base = inputs.key_base(settings, self.table)
+        self.base = inputs.key_base(settings, self.table, files if files is not None else digests(settings))
         self.ui_digests: dict[str, str] = {}
 
     # Models ------------------------------------------------------------------------------------
@@ -112,11 +116,13 @@ class Builder:
         text = format_message(line(ui), line(NullTranslations()), {"site": SITE_NAME})
         return m.Attribution(text=text, lang=loc.tag, url=url, site=SITE_NAME)
 
+    @functools.cache  # noqa: B019  # one Builder per build: the cache lives exactly as long as the build
     def _urls(self, loc: Locale, slug: str) -> m.Urls:
         u = self.urls
         return m.Urls(json=u.absolute(u.api_article(slug, loc)), html=u.absolute(u.article_page(loc, slug)),
                       embed=u.absolute(u.embed(loc, slug)))
 
+    @functools.cache  # noqa: B019  # the same in every locale's answer: computed once per article
     def _alternates(self, slug: str) -> list[m.Alternate]:
         return [
             m.Alternate(lang=other.tag, hreflang=other.tag, autonym=other.autonym, dir=other.dir,  # type: ignore[arg-type]
@@ -372,9 +378,13 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     started = time.perf_counter()
     stamp = stat_stamp(settings)  # before reading anything: a file changed during the build makes it stale
     previous = None if clean else store.Previous.open(folder, settings.brotli_quality)
+    cache_folder = folder.with_name(folder.name + ".cache")  # parsed catalogs, for the next build
+    if clean:
+        shutil.rmtree(cache_folder, ignore_errors=True)
     files = digests(settings)
     changed = what_changed(folder, settings, files) if previous else ["a clean build"]
-    builder = Builder(settings, previous)
+    cache = ParseCache(cache_folder)
+    builder = Builder(settings, previous, cache, files)
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
     fingerprinted = fingerprint(settings, files)
@@ -382,6 +392,7 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
                 previous=previous, extra=lambda: {store.MEMO: store.encode_memo(builder.memo),
                                                   SOURCES: sources(settings, files)})
     remember(folder, stamp, fingerprinted)
+    cache.prune()
     log.info("built %s (%s): %d pages rendered, %d reused, in %.1f s", folder, "; ".join(changed) or "nothing changed",
              builder.rendered, builder.reused, time.perf_counter() - started)
     if builder.unstamped:

@@ -2,7 +2,8 @@
 
 A page is `template(context)` plus what every template may read besides its context: the code,
 every template, the static files (asset links), the settings, the locale table, crisis.yaml and
-conditions.yaml (the global part), and the locale's interface translations (the locale part). The
+conditions.yaml (the global part, from the hashes the build lists once: api/build/freshness.py),
+and the locale's interface translations (the locale part). The
 context itself (typed models, plain values) is encoded with msgpack, so any change to what a page
 shows (a translated segment, a title, a date, a member of a list) changes its key: dependency
 tracking by value, which cannot forget an aggregate the way hand-written dependency lists can
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,35 +21,10 @@ import msgspec
 from babel.support import NullTranslations
 
 from api.core.locales import Locale, LocaleTable
-from api.core.settings import ROOT, Settings
+from api.core.settings import Settings
 
-CODE = ROOT / "api"
-
-
-def _files(root: Path) -> Iterable[Path]:
-    if root.is_file():
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-
-
-def tree_digest(roots: Iterable[Path]) -> str:
-    """A hash of the names and bytes of every file under `roots`."""
-    digest = hashlib.sha256()
-    for root in roots:
-        for path in _files(root):
-            digest.update(str(path.relative_to(root.parent)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def code_digest(settings: Settings) -> str:
-    """The code and presentation every page depends on: api/, the templates, the static files."""
-    return tree_digest([CODE, settings.templates_dir, settings.static_dir])
-
-
-def data_digest(settings: Settings) -> str:
-    """The site-wide data every page may show: crisis.yaml and conditions.yaml."""
-    return tree_digest([settings.crisis_file, settings.conditions_file])
+# The inputs every page may depend on, by their names in api/build/freshness.py's listing.
+SHARED = ("api/", "templates/", "static/", "crisis.yaml", "conditions.yaml")
 
 
 def settings_digest(settings: Settings) -> str:
@@ -80,9 +55,11 @@ def _hook(value: object) -> object:
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_hook)
 
 
-def key_base(settings: Settings, table: LocaleTable) -> str:
-    """The global part of every page's key: code, templates, static files, data, settings, locale table."""
-    return hashlib.sha256(repr((code_digest(settings), data_digest(settings), settings_digest(settings),
+def key_base(settings: Settings, table: LocaleTable, files: dict[str, str]) -> str:
+    """The global part of every page's key: code, templates, static files, data, settings, locale table.
+    `files` is the build's listing of its inputs (name -> hash), so the key and the log agree."""
+    shared = sorted((name, digest) for name, digest in files.items() if name.startswith(SHARED))
+    return hashlib.sha256(repr((shared, settings_digest(settings),
                                 [dataclasses.astuple(loc) for loc in table.all])).encode()).hexdigest()
 
 

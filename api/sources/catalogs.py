@@ -38,6 +38,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from api.core.locales import Locale
+from api.sources.cache import ParseCache
 from api.sources.content import Article
 from api.sources.messages import message_problems, plural_rule_problem
 from api.sources.pofiles import for_babel, syntax_errors
@@ -158,12 +159,25 @@ class LocaleCatalogs:
         return total
 
 
+def _parse(path: Path, loc: Locale) -> tuple[Catalog | None, bool, list[Problem]]:
+    """A catalog file read: the catalog, whether it may be served (clean syntax), its problems."""
+    errors = syntax_problems(path)
+    try:
+        catalog = read_leniently(path, loc.folder) if errors else read_catalog(path, locale=loc.folder)
+    except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
+        if not errors:
+            errors.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
+        return None, False, errors
+    return catalog, not errors, errors
+
+
 class Catalogs:
     """Every locale's catalogs, loaded once at start-up (they change only on deploy)."""
 
     def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale],
-                 protected: Collection[str] = ()):
+                 protected: Collection[str] = (), cache: ParseCache | None = None):
         self.locales_dir = locales_dir
+        self.cache = cache  # parsed files by their bytes, kept between builds (api/sources/cache.py)
         self.protected = protected  # help-now contact labels: their numbers and domains must survive
         self.problems: list[Problem] = []
         self.by_tag: dict[str, LocaleCatalogs] = {}
@@ -245,15 +259,17 @@ class Catalogs:
         if not path.exists():
             self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
             return None, False
-        errors = syntax_problems(path)
-        self.problems += errors
-        try:
-            catalog = read_leniently(path, loc.folder) if errors else read_catalog(path, locale=loc.folder)
-        except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
-            if not errors:
-                self.problems.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
-            return None, False
-        return catalog, not errors
+        if self.cache is None:
+            catalog, ok, problems = _parse(path, loc)
+        else:
+            key = self.cache.key(str(path), loc.folder, path.read_bytes())
+            found = self.cache.get(key)
+            if found is None:
+                found = _parse(path, loc)
+                self.cache.put(key, found)
+            catalog, ok, problems = found
+        self.problems += problems
+        return catalog, ok
 
     def _report(self, path: Path, msg: Message, problems: list[str]) -> None:
         for text in problems:
