@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test serve build export test test-fast lint typecheck check stamp status extract update test-deps bench clean transcripts screenshots
+.PHONY: install install-test serve build export test test-fast lint typecheck check stamp status extract update test-deps bench bench-build clean transcripts screenshots
 
 # `make serve` installs only what serving needs; the test tools come with the test targets.
 $(VENV)/.installed: pyproject.toml
@@ -91,6 +91,13 @@ screenshots: install-test test-deps
 bench: install
 	command -v wrk >/dev/null || scripts/install-test-deps
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_build.py $(BENCH_BUILD_ARTICLES)
+
+# Build figures only (issue 23): cold build, rebuild after one translated segment and after one English
+# paragraph, start-up after an edit, peak RSS; the real corpus and BENCH_BUILD_ARTICLES synthetic
+# articles × every locale (default 500; takes a while on 2 cores).
+bench-build: install
+	$(PY) scripts/bench_build.py $(BENCH_BUILD_ARTICLES)
 
 clean:
 	rm -rf $(VENV) node_modules build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from api.build.freshness import SOURCES, digests, fingerprint, remember, sources
 from api.build.helpnow import HelpNow
 from api.build.openapi import document
 from api.build.page import Counts, Page
+from api.build.progress import shown
 from api.build.static import static_drafts
 from api.build.structured import article_meta
 from api.core import models as m
@@ -378,17 +378,15 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     started = time.perf_counter()
     stamp = stat_stamp(settings)  # before reading anything: a file changed during the build makes it stale
     previous = None if clean else store.Previous.open(folder, settings.brotli_quality)
-    cache_folder = folder.with_name(folder.name + ".cache")  # parsed catalogs, for the next build
-    if clean:
-        shutil.rmtree(cache_folder, ignore_errors=True)
     files = digests(settings)
     changed = what_changed(folder, settings, files) if previous else ["a clean build"]
-    cache = ParseCache(cache_folder)
+    cache = ParseCache.beside(folder, fresh=clean)  # parsed catalogs, kept for the next build
     builder = Builder(settings, previous, cache, files)
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
     fingerprinted = fingerprint(settings, files)
-    store.write(folder, builder.drafts(), lambda: builder.data, fingerprinted, settings.brotli_quality,
+    store.write(folder, shown(builder.drafts(), len(previous.index.resources) if previous else None),
+                lambda: builder.data, fingerprinted, settings.brotli_quality,
                 previous=previous, extra=lambda: {store.MEMO: store.encode_memo(builder.memo),
                                                   SOURCES: sources(settings, files)})
     remember(folder, stamp, fingerprinted)

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import pickle  # noqa: S403  # our own files, in our own build folder: as trusted as the code
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,14 @@ class ParseCache:
         self.folder = folder
         self.version = code_version()
         self.used: set[str] = set()
+
+    @classmethod
+    def beside(cls, snapshot: Path, fresh: bool = False) -> ParseCache:
+        """The cache of the snapshot folder `snapshot` (`<snapshot>.cache`); emptied first if `fresh`."""
+        folder = snapshot.with_name(snapshot.name + ".cache")
+        if fresh:
+            shutil.rmtree(folder, ignore_errors=True)
+        return cls(folder)
 
     def key(self, *parts: bytes | str) -> str:
         digest = hashlib.sha256(self.version.encode())

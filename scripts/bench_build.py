@@ -1,0 +1,144 @@
+"""Build figures (issue 23): cold build, rebuild with no edit, one translated segment, one English
+paragraph (in every locale), start-up after a one-segment edit, and peak RSS of each, for the real
+corpus and N synthetic copies of the article in every locale (scripts/synthetic_corpus.py).
+
+Usage: scripts/bench_build.py [N ...]   (default: 500; 0 skips the synthetic corpus)
+
+Each step runs in its own process (so its peak RSS is its own) on a copy of the sources under
+build/bench-build/, so the checkout is never edited. Figures are wall-clock seconds on this machine,
+as it is loaded now: compare rows of one run, not runs of different days.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "bench-build"
+LANG = "es"  # the locale whose segment is edited
+
+STEP = """
+import logging, sys, time
+from pathlib import Path
+from api.core.settings import Settings
+logging.basicConfig(level=logging.INFO, format="   %(message)s", stream=sys.stderr)
+tree, what = Path(sys.argv[1]), sys.argv[2]
+settings = Settings(content_dir=tree / "content", locales_dir=tree / "locales", build_folder=tree / "snapshot",
+                    base_url="http://127.0.0.1:8000")
+if what == "start":
+    from api.app import create_app
+    create_app(settings)
+else:
+    from api.build.builder import build
+    build(settings, clean=what == "clean")
+"""
+
+
+@dataclass
+class Row:
+    name: str
+    figures: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (seconds, peak RSS MB)
+
+
+def run(tree: Path, what: str) -> tuple[float, float]:
+    """One step in a child process: (wall seconds, the child's peak RSS in MB)."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", STEP, str(tree), what], cwd=ROOT,  # noqa: S603
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{what} failed in {tree}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def edit_segment(tree: Path) -> None:
+    """Change one translated segment (the first msgstr of an article) in one locale's content.po."""
+    po = tree / "locales" / LANG / "LC_MESSAGES" / "content.po"
+    text = po.read_text("utf-8")
+    at = text.index('msgstr "', text.index("msgctxt ")) + len('msgstr "')
+    po.write_text(text[:at] + "(editado) " + text[at:], "utf-8")
+
+
+def edit_paragraph(tree: Path) -> None:
+    """Change one English paragraph of one article (every locale then shows it in English)."""
+    md = sorted((tree / "content").glob("*.md"))[0]
+    parts = md.read_text("utf-8").split("\n\n")
+    index = next(i for i, p in enumerate(parts) if i > 1 and p and p[0].isalpha())
+    parts[index] += " (edited)"
+    md.write_text("\n\n".join(parts), "utf-8")
+
+
+def measure(name: str, tree: Path) -> Row:
+    row = Row(name)
+    say(f"{name}: cold build")
+    row.figures["cold build"] = run(tree, "clean")
+    say(f"{name}: rebuild, nothing edited")
+    row.figures["no edit"] = run(tree, "build")
+    edit_segment(tree)
+    say(f"{name}: one translated segment")
+    row.figures["one segment"] = run(tree, "build")
+    edit_paragraph(tree)
+    say(f"{name}: one English paragraph")
+    row.figures["one paragraph"] = run(tree, "build")
+    edit_segment(tree)
+    say(f"{name}: start-up after a one-segment edit")
+    row.figures["start-up after one segment"] = run(tree, "start")
+    return row
+
+
+def say(text: str) -> None:
+    print("..", text, file=sys.stderr, flush=True)
+
+
+def real_tree() -> Path:
+    tree = WORK / "real"
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(ROOT / "content", tree / "content")
+    shutil.copytree(ROOT / "locales", tree / "locales")
+    return tree
+
+
+def synthetic_tree(n: int) -> Path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthetic_corpus import generate
+
+    tree = WORK / f"synthetic-{n}"
+    shutil.rmtree(tree, ignore_errors=True)
+    generate(tree, n)
+    return tree
+
+
+def report(rows: list[Row]) -> str:
+    steps = list(rows[0].figures)
+    lines = ["| corpus | " + " | ".join(f"{s} s (peak RSS MB)" for s in steps) + " |",
+             "|---|" + "--:|" * len(steps)]
+    for row in rows:
+        lines.append(f"| {row.name} | " + " | ".join(f"{sec:.1f} ({rss:.0f})" for sec, rss in row.figures.values())
+                     + " |")
+    load = Path("/proc/loadavg").read_text().split()[0]
+    lines.append(f"\n{os.cpu_count()} cores, load average {load} at the end; each step a fresh process.")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
+        return
+    sizes = [int(a) for a in sys.argv[1:]] or [500]
+    rows = [measure("real (content/)", real_tree())]
+    for n in sizes:
+        if n > 0:
+            say(f"generating {n} synthetic articles")
+            rows.append(measure(f"synthetic, {n} articles × every locale", synthetic_tree(n)))
+    print(report(rows))
+
+
+if __name__ == "__main__":
+    main()
