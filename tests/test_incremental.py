@@ -192,3 +192,31 @@ def test_a_broken_catalog_is_named_by_every_build_not_only_the_one_that_parsed_i
         assert any(f"{path}:" in r.getMessage() and "not served" in r.getMessage() for r in caplog.records)
         index = snapshot.read_index(settings.build_dir)
         assert index is not None and any(str(path) in problem for problem in index.data.problems)
+
+
+def test_aggregate_pages_carry_their_newest_members_date_in_the_sitemap(tmp_path: Path) -> None:
+    from xml.etree import ElementTree as ET
+
+    from starlette.testclient import TestClient
+
+    from api.web.app import create_app
+
+    corpus, settings = _setup(tmp_path)
+    build(settings)
+    index = snapshot.read_index(settings.build_dir)
+    assert index is not None
+    client = TestClient(create_app(settings, index))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmod = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
+               for u in root.findall("s:url", ns)}
+    every = []
+    for tag in corpus.tags:
+        listed = client.get(f"/api/v1/articles?lang={tag}&per_page=100").json()["articles"]
+        every += [a["updated"] for a in listed]
+        about = [a["updated"] for a in listed if any(c["id"] == "depression" for c in a["conditions"])]
+        assert lastmod[f"http://testserver/{tag}/topics/depression"] == max(about)
+        assert lastmod[f"http://testserver/{tag}/"] == max(a["updated"] for a in listed)
+        assert lastmod[f"http://testserver/{tag}/accessibility"] is None  # no content: no date claimed
+    for tag in corpus.tags:
+        assert lastmod[f"http://testserver/{tag}/languages"] == max(every)

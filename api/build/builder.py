@@ -22,7 +22,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from api.build import inputs, store
-from api.build.feeds import atom, sitemap
+from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
 from api.build.helpnow import HelpNow
 from api.build.openapi import document
@@ -327,7 +327,7 @@ class Builder:
                                                      self.api_examples(locale_list), self.settings.contact_email)),
                     JSON)
         yield Draft(at("site_file", name="sitemap", ext="xml"),
-                    sitemap(self.urls, self.table, self.reader_paths(), self.lastmod), XML)
+                    sitemap(self.urls, self.table, self.reader_paths(), PageDates(self.dates, self.sources)), XML)
         yield Draft(at("site_file", name="robots", ext="txt"), (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
             f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
@@ -355,14 +355,6 @@ class Builder:
                 *(f"topics/{cid}" for cid in used_topic_ids(self.sources, self.conditions)),
                 "languages", "accessibility", "developers"]
 
-    def lastmod(self, loc: Locale, path: str) -> dt.date | None:
-        """When a reader page last changed, as far as the content tells: an article's localized date,
-        the newest of them for the home page; None (no <lastmod>) for other pages."""
-        if path.startswith("articles/"):
-            return self.dates.get((loc.tag, path.removeprefix("articles/")))
-        if path == "":
-            return max((day for (tag, _), day in self.dates.items() if tag == loc.tag), default=None)
-        return None
 
 def msgspec_fields(struct: Any) -> dict[str, Any]:
     return {name: getattr(struct, name) for name in struct.__struct_fields__}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from xml.etree import ElementTree as ET
 
 from api.build.page import Page
 from api.core.locales import Locale, LocaleTable
 from api.core.resources import SITE_NAME
 from api.core.urls import URLs
+from api.sources.content import Article
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -46,6 +47,30 @@ def atom(u: URLs, table: LocaleTable, page: Page) -> bytes:
         # The whole sanitized body (the API's `html`): readers can read the article in their feed reader.
         ET.SubElement(entry, "content", {"type": "html", "xml:lang": loc.tag}).text = article.html
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+
+class PageDates:
+    """When a reader page last changed, as far as the content tells: an article's localized date; for
+    an aggregate, its newest member's (home: the language's articles; a topic: its articles; the
+    languages page: every translation). None (no <lastmod>) for pages with no content members."""
+
+    def __init__(self, dates: Mapping[tuple[str, str], dt.date], sources: Mapping[str, Article]):
+        self.by_tag: dict[str, dict[str, dt.date]] = {}
+        for (tag, slug), day in dates.items():
+            self.by_tag.setdefault(tag, {})[slug] = day
+        self.newest = max(dates.values(), default=None)
+        self.about = {slug: {ref.id for ref in source.conditions} for slug, source in sources.items()}
+
+    def __call__(self, loc: Locale, path: str) -> dt.date | None:
+        mine = self.by_tag.get(loc.tag, {})
+        kind, _, name = path.partition("/")
+        if kind == "articles":
+            return mine.get(name)
+        if kind == "topics":
+            return max((day for slug, day in mine.items() if name in self.about.get(slug, ())), default=None)
+        if path == "":
+            return max(mine.values(), default=None)
+        return self.newest if path == "languages" else None
 
 
 def sitemap(u: URLs, table: LocaleTable, paths: list[str],
