@@ -93,7 +93,7 @@ class Builder:
         self.rendered = self.reused = 0
         self.table: LocaleTable = load_table(settings.locales_dir)
         self.urls = URLs(settings.base_url)
-        self.sources: dict[str, Article] = load_articles(settings.content_dir)
+        self.sources: dict[str, Article] = load_articles(settings.content_dir, cache)
         self.conditions = load_conditions(settings.conditions_file)
         check_references(self.sources, self.conditions)
         self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)

@@ -28,6 +28,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from api.sources.cache import ParseCache
+
 CAPTION_PREFIX = "Table: "
 REQUIRED_META = ("slug", "published", "updated", "summary")
 CONDITION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -157,11 +159,22 @@ def parse_article(path: Path, text: str | None = None) -> Article:
     return _Builder(path, raw, root).build()
 
 
-def load_articles(content_dir: Path) -> dict[str, Article]:
-    """All articles under a folder, by slug, in the order of their file names."""
+def load_articles(content_dir: Path, cache: ParseCache | None = None) -> dict[str, Article]:
+    """All articles under a folder, by slug, in the order of their file names (a file whose bytes
+    the cache has seen is not parsed again)."""
     articles: dict[str, Article] = {}
     for path in sorted(content_dir.glob("*.md")):
-        article = parse_article(path)
+        if cache is None:
+            article = parse_article(path)
+        else:
+            raw = path.read_bytes()
+            key = cache.key("article", str(path), raw)
+            found = cache.get(key)
+            if isinstance(found, Article):
+                article = found
+            else:
+                article = parse_article(path)
+                cache.put(key, article)
         if article.slug in articles:
             raise ContentError(f"{path}: slug {article.slug!r} is already used by {articles[article.slug].path}")
         articles[article.slug] = article
