@@ -26,7 +26,7 @@ from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
 from api.build.helpnow import HelpNow
 from api.build.openapi import document
-from api.build.page import Counts, Page
+from api.build.page import Counts, Page, body_of
 from api.build.progress import shown
 from api.build.static import static_drafts
 from api.build.structured import article_meta
@@ -266,7 +266,7 @@ class Builder:
             "article.html", page, f"articles/{article.slug}", {
                 "meta": article_meta(article, loc, self.table, u, SITE_NAME,
                                      u.absolute(u.named(loc, "developers")) + "#terms"),
-                "article": article, "notice": article.notice, "crisis": page.crisis,
+                "article": article, "body": body_of(article), "notice": article.notice, "crisis": page.crisis,
                 "json_href": u.api_article(article.slug, loc),
             }), HTML, lang)
         canonical = u.absolute(u.article_page(loc, article.slug))
@@ -274,7 +274,7 @@ class Builder:
         for resize in (True, False):
             yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"), self.render(
                 "embed.html", page, None, {
-                    "article": article, "notice": article.notice, "crisis": page.crisis,
+                    "article": article, "body": body_of(article), "notice": article.notice, "crisis": page.crisis,
                     "canonical": canonical, "site_link": site_link, "resize": resize,
                 }), HTML, lang, framable=True)
         yield Draft(at("api_article", slug=article.slug, lang=lang), m.encode(article), JSON, lang,

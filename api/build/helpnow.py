@@ -25,7 +25,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from api.build.page import Page, Renderer
+from api.build.page import Page, Renderer, body_of
 from api.core import models as m
 from api.core import snapshot
 from api.core.locales import Locale
@@ -56,7 +56,22 @@ class HelpNow:
                 cache[loc.tag] = country_options(self.builder.catalogs[loc.tag].ui, loc)
             return cache[loc.tag]
 
-        return {"country_options": options, "countries_with_lines": lambda: self.countries}
+        tags: dict[tuple[str, str | None], Markup] = {}
+
+        def option_tags(loc: Locale, selected: str | None) -> Markup:
+            """The menu's <option>s (a country's name in the locale, or in English marked as such),
+            made once per locale and chosen country: every page's help-now block has them."""
+            key = (loc.tag, selected)
+            if key not in tags:
+                tags[key] = Markup("\n    ").join(
+                    Markup('<option value="{}"{}{}>{}</option>').format(
+                        o["code"], Markup(' lang="{}"').format(o["lang"]) if o["lang"] != loc.tag else "",
+                        Markup(" selected") if o["code"] == selected else "", o["name"])
+                    for o in options(loc))
+            return tags[key]
+
+        return {"country_options": options, "country_option_tags": option_tags,
+                "countries_with_lines": lambda: self.countries}
 
     def locale_blocks(self, page: Page) -> dict[str, m.Crisis]:
         b = self.builder
@@ -87,7 +102,7 @@ class HelpNow:
                 for resize in (True, False):
                     yield snapshot.Draft(embed_address(loc, article.slug, chosen, resize), b.render(
                         "embed.html", page, None, {
-                            "article": article, "notice": article.notice, "crisis": block,
+                            "article": article, "body": body_of(article), "notice": article.notice, "crisis": block,
                             "canonical": canonical, "site_link": site_link, "resize": resize,
                         }), HTML, loc.tag, framable=True)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from markupsafe import Markup
+
 from api.core import models as m
 from api.core.locales import Locale
 from api.core.settings import Settings
@@ -39,6 +41,15 @@ class Counts:
     @classmethod
     def of(cls, cats: LocaleCatalogs) -> Counts:
         return cls(cats.content_stats, cats.ui_stats, dict(sorted(cats.reviews.items())))
+
+
+
+def body_of(article: m.Article) -> Markup:
+    """The article's body as the pages show it: the HTML the build rendered once from its blocks
+    (templates/_fragment.html, the API's `html`), not rendered again for each page and embed. It is
+    our renderer's output (every translated text escaped, inline markup from the strict allowlist of
+    api/i18n/markup.py), so it is Markup; no translator text reaches a page any other way."""
+    return Markup(article.html)  # noqa: S704  # rendered by our autoescaping template from sanitized blocks
 
 
 class Renderer(Protocol):
