@@ -220,3 +220,32 @@ def test_aggregate_pages_carry_their_newest_members_date_in_the_sitemap(tmp_path
         assert lastmod[f"http://testserver/{tag}/accessibility"] is None  # no content: no date claimed
     for tag in corpus.tags:
         assert lastmod[f"http://testserver/{tag}/languages"] == max(every)
+
+
+def test_the_time_a_catalog_is_read_does_not_make_a_page_look_changed(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel dates a catalog read without a creation date with the time of reading; a rebuild a minute
+    later must still reuse every page (it rendered them all again before)."""
+    import datetime as dt
+
+    import babel.messages.catalog
+
+    from api.build import inputs
+    from api.core.locales import load_table
+    from api.sources.catalogs import Catalogs
+    from api.sources.content import load_articles
+
+    corpus, _ = _setup(tmp_path)
+    table = load_table(corpus.root / "locales")
+    articles = load_articles(corpus.root / "content")
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Later:
+            return cls(2030, 1, 1, tzinfo=tz)
+
+    first = Catalogs(corpus.root / "locales", articles, table.all)
+    monkeypatch.setattr(babel.messages.catalog.datetime, "datetime", Later)
+    second = Catalogs(corpus.root / "locales", articles, table.all)
+    assert first["es"].ui._catalog[""] != second["es"].ui._catalog[""]  # the header differs...
+    assert inputs.ui_digest(first["es"].ui) == inputs.ui_digest(second["es"].ui)  # ...pages do not

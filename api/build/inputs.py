@@ -36,7 +36,10 @@ def settings_digest(settings: Settings) -> str:
 def ui_digest(translations: NullTranslations) -> str:
     """The interface messages a locale serves (what `_()` in a template can return)."""
     served: dict[Any, Any] = getattr(translations, "_catalog", {})
-    items = sorted((repr(k), repr(v)) for k, v in served.items())
+    # Not the header entry (""): Babel stamps it with the time a catalog without a PO-Revision-Date
+    # was read, and no page shows it. Its plural rule does change ngettext: that part is kept.
+    plural = getattr(translations, "_info", {}).get("plural-forms", "")
+    items = sorted((repr(k), repr(v)) for k, v in served.items() if k != "") + [("plural-forms", plural)]
     return hashlib.sha256(msgspec.msgpack.encode(items)).hexdigest()
 
 
