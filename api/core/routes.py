@@ -75,6 +75,17 @@ ROUTES: tuple[Route, ...] = (
 )
 BY_NAME: dict[str, Route] = {route.name: route for route in ROUTES}
 
+# Printable handouts (issue 25, api/build/handouts): a tagged PDF/UA-1 file per article x locale, and a
+# large-print one (body 16 pt). `?country=XX` names the help-now block printed, as on the article page.
+# They join ROUTES, just before "article_page" (whose `{slug}` would match `x.pdf`) and the large-print
+# one first (`{slug}.pdf` would match `x.large-print.pdf`), in the change that makes the build yield them:
+# every route in the table must have resources in a build (tests/test_export.py walks the table).
+HANDOUT_ROUTES: tuple[Route, ...] = (
+    Route("handout_large", "/{lang}/articles/{slug}.large-print.pdf", query=("country",),
+          file="{lang}/articles/{slug}.large-print{variant}.pdf"),
+    Route("handout", "/{lang}/articles/{slug}.pdf", query=("country",), file="{lang}/articles/{slug}{variant}.pdf"),
+)
+
 
 @dataclass(frozen=True)
 class Address:
