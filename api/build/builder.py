@@ -54,7 +54,6 @@ from api.i18n.templating import (
     gettext_callables,
     locale_filters,
     make_environment,
-    mark_english,
     native_digits,
 )
 from api.sources import ledger
@@ -227,7 +226,7 @@ class Builder:
             **gettext_callables(page.cats.ui, english=loc.tag == self.table.source.tag), **locale_filters(loc),
             **context,
         }
-        return mark_english(self.env.get_template(template).render(ctx)).encode("utf-8")
+        return self.env.get_template(template).render(ctx).encode("utf-8")
 
     def drafts(self) -> Iterator[snapshot.Draft]:
         """Every resource of the site: each locale's pages and API answers, then what is site-wide."""

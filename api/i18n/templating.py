@@ -4,13 +4,16 @@ Templates mark text with ``{{ _("...") }}`` and ``{% trans %}`` (Jinja2's i18n e
 new-style gettext so placeholders are ``%(name)s``). The gettext callables are passed in
 each render's context, never installed globally: concurrent requests in different
 languages never share state. Translator text is escaped before any variable is put in.
+
+On a page in another language, a message shown in English comes out of ``_()`` inside
+``<span lang="en" dir="ltr">``; where a span cannot go (attribute values, ``<title>``, ``<option>``)
+a template writes ``{{ _("...") | plain }}``. The rendered template is the page: nothing edits it after.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,7 @@ def make_environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
+    env.filters["plain"] = plain
     return env
 
 
@@ -64,26 +68,47 @@ def format_message(translated: str, source: str, variables: dict[str, Any]) -> s
         return source % variables
 
 
-# Interface text shown in English on a page in another language is marked while the page renders
-# and wrapped in `<span lang="en" dir="ltr">` afterwards (`mark_english`), so a screen reader reads it
-# with English rules. The marks are C0 controls, which no served translation contains (api.sources.catalogs
-# refuses them) and which Markup never escapes.
-ENGLISH_OPEN = "\x02"
-ENGLISH_CLOSE = "\x03"
-# Where a span cannot go: inside a tag (an attribute value) and inside elements that hold text only.
-_NO_SPAN = re.compile(r"<(title|option|script|style|textarea)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.S | re.I)
+# Interface text shown in English on a page in another language comes out of `_()` already wrapped in
+# `<span lang="en" dir="ltr">`, so a screen reader reads it with English rules. Where a span cannot go
+# (an attribute value, <title>, <option>), templates write `_("...") | plain`: the same message without
+# the span. Nothing rewrites a page after it is rendered.
+ENGLISH_SPAN = Markup('<span lang="en" dir="ltr">{}</span>')
+
+
+class English(Markup):
+    """A message shown in English on a page in another language: the span (what `{{ }}` writes in
+    text), with the message alone in `plain`. Only `english_text()` makes one; a value derived from it
+    (concatenated, formatted) is an English without `plain`, which `|plain` refuses."""
+
+    plain: Markup
+
+
+def english_text(message: Markup) -> English:
+    marked = English(ENGLISH_SPAN.format(message))
+    marked.plain = message
+    return marked
+
+
+def plain(value: Any) -> Any:
+    """The `plain` filter: interface text where a span cannot go (attribute values, <title>, <option>)."""
+    if not isinstance(value, English):
+        return value
+    message = getattr(value, "plain", None)
+    if message is None:
+        raise TypeError("|plain must follow _() itself, not a value made from it")
+    return message
 
 
 def gettext_callables(translations: NullTranslations, english: bool) -> dict[str, Callable[..., Markup]]:
     """`_`, `gettext`, `ngettext` and `pgettext` for templates. For a page in another language
-    (`english=False`), a message the catalog does not serve comes out marked as English."""
+    (`english=False`), a message the catalog does not serve (or cannot format) comes out as `English`."""
     served: Container[object] = getattr(translations, "_catalog", {})  # gettext's table of served messages
 
     def tr(text: str, variables: dict[str, Any], source: str, key: object) -> Markup:
         formatted, fell_back = _format(text, variables, source)
         if english or (key in served and not fell_back):
             return formatted
-        return Markup("\x02%s\x03") % formatted  # ENGLISH_OPEN, ENGLISH_CLOSE
+        return english_text(formatted)
 
     def gettext(message: str, **variables: Any) -> Markup:
         return tr(str(translations.gettext(message)), variables, message, message)
@@ -97,15 +122,6 @@ def gettext_callables(translations: NullTranslations, english: bool) -> dict[str
         return tr(str(translations.pgettext(context, message)), variables, message, f"{context}\x04{message}")
 
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext}
-
-
-def mark_english(html: str) -> str:
-    """Turn the marks `gettext_callables` left into `<span lang="en" dir="ltr">` where a span may go,
-    and drop them where it may not (attribute values, titles, options, scripts)."""
-    if ENGLISH_OPEN not in html:
-        return html
-    html = _NO_SPAN.sub(lambda m: m.group().replace(ENGLISH_OPEN, "").replace(ENGLISH_CLOSE, ""), html)
-    return html.replace(ENGLISH_OPEN, '<span lang="en" dir="ltr">').replace(ENGLISH_CLOSE, "</span>")
 
 
 # Digits of CLDR numbering systems. Babel formats numbers and dates with the locale's symbols and
