@@ -86,13 +86,17 @@ def main() -> None:
         built = builder.locale_models(loc)
         article = next(a for a in built.articles if a.slug == args.slug)
         for name, render in renderers.items():
-            start = time.perf_counter()
-            pdf = render(article, loc, built.crisis, built.cats.ui)
-            seconds = time.perf_counter() - start
+            times = []
+            for _ in range(3):  # the best of three: the first call also loads fonts and imports
+                start = time.perf_counter()
+                pdf = render(article, loc, built.crisis, built.cats.ui)
+                times.append(time.perf_counter() - start)
+            seconds = min(times)
             path = args.out / f"{name}-{tag}.pdf"
             path.write_bytes(pdf)
-            subprocess.run(["pdftoppm",  # noqa: S603, S607 "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(path),
-                            str(path.with_suffix(""))], check=True)
+            picture = ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(path),
+                       str(path.with_suffix(""))]
+            subprocess.run(picture, check=True)  # noqa: S603
             c = checks(pdf)
             print(f"{name:11} {tag:8} {seconds:7.2f}  {len(pdf):7}  {c['pages']:5} {c['tree']!s:4} {c['lang']:8} "
                   f"{c['title']!s:5} {pdfua_findings(path):8} {c['page-validation']}")

@@ -25,6 +25,7 @@ LATIN_FONT = "Noto Sans"
 TYPST_REGION = {"zh-Hans": "CN", "zh-Hant": "TW", "pt-BR": "BR"}
 BODY_PT = {False: 11, True: 16}  # large print: the NHS Accessible Information Standard's 16 pt or more
 LEADING = {"ar": 0.85, "fa": 0.85}  # Naskh needs taller lines, as on the site
+SCALE = {"ar": 1.1, "fa": 1.1}  # and reads small at the Latin size: a little larger, as on the site
 
 
 def fonts(loc: Locale) -> list[str]:
@@ -105,7 +106,7 @@ def document(article: m.Article, loc: Locale, crisis_block: m.Crisis, labels: Ha
         notice = {"title": plain(article.notice.title, loc), "lines": [plain(x, loc) for x in article.notice.lines]}
     return {
         "lang": lang, "region": region, "dir": loc.dir, "fonts": fonts(loc), "paper": paper, "site": site,
-        "size": BODY_PT[large_print], "leading": LEADING.get(loc.tag, 0.65),
+        "size": round(BODY_PT[large_print] * SCALE.get(loc.tag, 1), 1), "leading": LEADING.get(loc.tag, 0.65),
         "digits": native_digits("0123456789", loc),
         "title": text(article.title, loc, base), "meta": meta(article, loc, labels), "notice": notice,
         "blocks": [block(b, loc, base) for b in article.blocks], "crisis": crisis(crisis_block, loc),
