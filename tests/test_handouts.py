@@ -125,6 +125,13 @@ def _fonts(doc: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return list(out.values())
 
 
+def _attributes(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    found = element.get("/A")
+    if found is None:
+        return []
+    return [a for a in found if isinstance(a, pikepdf.Dictionary)] if isinstance(found, pikepdf.Array) else [found]
+
+
 def _structure(doc: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     seen: list[pikepdf.Dictionary] = []
     stack: list[Any] = [doc.Root.StructTreeRoot]
@@ -162,8 +169,10 @@ def test_tags_language_title_and_fonts(tag: str, pdfs: dict[str, bytes]) -> None
         assert str(doc.open_metadata().get("dc:title", "")) or str(doc.docinfo.Title)
         kinds = {str(e.S) for e in _structure(doc)}
         assert {"/H1", "/H2", "/P", "/L", "/LI", "/Lbl", "/LBody", "/Table", "/TH", "/TD", "/Link",
-                "/Figure"} <= kinds
+                "/Figure", "/BlockQuote", "/Caption"} <= kinds
         assert all("/Alt" in e for e in _structure(doc) if e.S == "/Figure")  # the QR code
+        headers = [e for e in _structure(doc) if e.S == "/TH"]
+        assert all(any(a.get("/Scope") == "/Column" for a in _attributes(e)) for e in headers)
         if tag != "en":  # the English fallback passage is tagged en
             assert any(str(e.get("/Lang", "")) == "en" for e in _structure(doc))
         for font in _fonts(doc):
