@@ -39,6 +39,8 @@ TITLES = {
     "hi": "बेहतर महसूस करने की ओर पहले कदम",
     "es": "Primeros pasos para sentirse mejor",
 }
+SCRIPT_FONT = {"en": "NotoSans-", "es": "NotoSans-", "ar": "NotoNaskhArabic", "fa": "NotoNaskhArabic",
+               "hi": "NotoSansDevanagari", "zh-Hans": "NotoSansCJKsc"}
 INJECTION = '#set page(fill: red) #panic("pwned") ] $x^2$ `raw` #import "x.typ" <l> @ref \\ */'
 BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
 
@@ -125,6 +127,22 @@ def _fonts(doc: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return list(out.values())
 
 
+def _words_outside_the_page(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Words whose box (pdftotext -bbox, the font's whole height) comes within 5 mm of the paper's edge, where
+    printers cannot print."""
+    path = tmp_path / "b.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    outside = []
+    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)'
+        for box in re.finditer(words, body):
+            x0, y0, x1, y1 = (float(v) for v in box.groups()[:4])
+            if x0 < 14 or y0 < 14 or x1 > float(width) - 14 or y1 > float(height) - 14:
+                outside.append(f"{box.group(5)} {x0:.0f},{y0:.0f}-{x1:.0f},{y1:.0f} of {width}x{height}")
+    return outside
+
+
 def _attributes(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     found = element.get("/A")
     if found is None:
@@ -175,6 +193,8 @@ def test_tags_language_title_and_fonts(tag: str, pdfs: dict[str, bytes]) -> None
         assert all(any(a.get("/Scope") == "/Column" for a in _attributes(e)) for e in headers)
         if tag != "en":  # the English fallback passage is tagged en
             assert any(str(e.get("/Lang", "")) == "en" for e in _structure(doc))
+        names = " ".join(str(f.BaseFont) for f in _fonts(doc))
+        assert SCRIPT_FONT[tag] in names  # the real script font from fonts-noto-*, not a fallback
         for font in _fonts(doc):
             assert "/ToUnicode" in font
             described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
@@ -232,6 +252,7 @@ def test_large_print_and_both_papers(built: dict[str, Any], pdfs: dict[str, byte
                 pages = len(doc.pages)
             text = _squash(_pdftotext(pdf, tmp_path))
             assert _squash(article.canonical_url) in text  # the last thing printed: nothing cut off
+            assert _words_outside_the_page(pdf, tmp_path) == []
             if isinstance(last, m.ParagraphBlock):
                 assert _squash(last.text.text) in text
             if large:
