@@ -257,3 +257,26 @@ def test_large_print_and_both_papers(built: dict[str, Any], pdfs: dict[str, byte
                 assert _squash(last.text.text) in text
             if large:
                 assert pages > len(pikepdf.open(io.BytesIO(pdfs["fa"])).pages)
+
+
+def test_inline_runs_keep_emphasis_and_make_links_absolute() -> None:
+    from api.build.handouts.inline import runs
+
+    got = runs('A <strong>b <em>c</em></strong> <a href="other">d &amp; e</a> <a href="tel:988">f</a>',
+               "https://site.example/es/articles/first-steps")
+    assert [(r["t"], r["b"], r["i"], r["href"]) for r in got] == [
+        ("A ", False, False, None), ("b ", True, False, None), ("c", True, True, None), (" ", False, False, None),
+        ("d & e", False, False, "https://site.example/es/articles/other"), (" ", False, False, None),
+        ("f", False, False, "tel:988")]
+
+
+def test_labels_come_from_the_catalog_or_say_they_are_english() -> None:
+    from gettext import NullTranslations
+
+    class Catalog(NullTranslations):
+        _catalog = {"Page %(page)s of %(total)s": "Página %(page)s de %(total)s"}
+
+    labels = handout_labels(Catalog())
+    assert (labels.page.text, labels.page.en) == ("Página %(page)s de %(total)s", False)
+    assert labels.source_heading.en and labels.source_heading.text == "Where this handout comes from"
+    assert not handout_labels().page.en  # English labels for the English handout
