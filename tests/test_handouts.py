@@ -182,6 +182,8 @@ def test_pdfua_checkers_report_no_failure(tag: str, pdfs: dict[str, bytes], tmp_
 def test_tags_language_title_and_fonts(tag: str, pdfs: dict[str, bytes]) -> None:
     with pikepdf.open(io.BytesIO(pdfs[tag])) as doc:
         assert str(doc.Root.Lang) == tag
+        assert f"<rdf:li>{tag}</rdf:li>" in doc.Root.Metadata.read_bytes().decode("utf-8")  # XMP dc:language
+        assert "/Filter" not in doc.Root.Metadata  # PDF/UA: the metadata stays readable
         assert bool(doc.Root.MarkInfo.Marked)
         assert bool(doc.Root.ViewerPreferences.DisplayDocTitle)
         assert str(doc.open_metadata().get("dc:title", "")) or str(doc.docinfo.Title)

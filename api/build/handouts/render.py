@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Literal
@@ -74,12 +75,19 @@ def render_handout(article: m.Article, loc: Locale, crisis: m.Crisis | None = No
     return _with_lang(pdf, loc.tag)
 
 
+XMP_LANGUAGE = re.compile(rb"(<dc:language>.*?<rdf:li>)[^<]*(</rdf:li>)", re.DOTALL)
+
+
 def _with_lang(pdf: bytes, tag: str) -> bytes:
-    """Typst writes /Lang as language-REGION (zh-CN); the document says its real tag (zh-Hans)."""
+    """Typst writes /Lang as language-REGION (zh-CN); the document says its real tag (zh-Hans), in the
+    catalog and in the XMP metadata's dc:language (edited as bytes: pikepdf's editor would date it)."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if str(doc.Root.get("/Lang", "")) == tag:
             return pdf
         doc.Root.Lang = pikepdf.String(tag)
+        if "/Metadata" in doc.Root:
+            xmp = doc.Root.Metadata.read_bytes()
+            doc.Root.Metadata.write(XMP_LANGUAGE.sub(lambda m: m[1] + tag.encode("ascii") + m[2], xmp, count=1))
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
