@@ -1,4 +1,10 @@
-"""Shared fixtures: the real app, and a factory for apps over edited copies of content/catalogs."""
+"""Shared fixtures, all on fixture corpora (tests/corpus.py) built into temporary folders.
+
+`app`/`client`: the session's site (the fixture articles in SITE_TAGS); `corpus_client`: the contract
+tests' corpora (base and grown); `project_copy`/`make_client`: a small corpus of the test's own that it may
+edit. The real content/ and locales/ are built by tests/test_real_corpus.py only (and by the browser and
+screen-reader suites, which check what real readers get); LOCALES and REAL_SLUG are for those.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +18,50 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.core.locales import load_table
-from api.core.settings import ROOT, Settings
-from tests.corpus import Corpus, make_corpus
+from api.core.locales import load_table, make_locale
+from api.core.settings import ROOT
+from tests.corpus import BASE_URL as BASE
+from tests.corpus import FAST_BROTLI, SLUG, Corpus, make_corpus
 
-SLUG = "medication-and-therapy"
-BASE = "http://testserver"  # Starlette's TestClient sends `Host: testserver`
-LOCALES = load_table(ROOT / "locales").all  # the real corpus's locales (its tests only)
-BY_TAG = {loc.tag: loc for loc in LOCALES}
-FAST_BROTLI = 4  # tests build many snapshots: a fast brotli level (the bytes still round-trip)
+__all__ = ["BASE", "FAST_BROTLI", "SLUG"]
+
+REAL_SLUG = "medication-and-therapy"  # the real corpus's article (tests/test_real_corpus.py, the browser suite)
+LOCALES = load_table(ROOT / "locales").all  # the real corpus's locales: the browser and screen-reader suites only
+# The session site's languages: left to right and right to left (ar, fa: Persian digits), Cyrillic, Han.
+SITE_TAGS = ("es", "fr", "pt-BR", "ru", "ar", "fa", "vi", "fil", "ht", "zh-Hans", "zh-Hant")
+SITE_LOCALES = tuple(make_locale(tag) for tag in ("en", *SITE_TAGS))
+# What the site leaves untranslated, so tests see English fallbacks: in French a topic name, a paragraph
+# and a help-now label; in Spanish the help-now country names (CLDR's names are used instead).
+SITE_UNTRANSLATED = {"fr": ("Anxiety", "Rest gives the mind time to recover.", "Call 9-8-8"),
+                     "es": ("Canada", "United States", "Mexico")}
+BY_TAG = {loc.tag: loc for loc in SITE_LOCALES}
+
+
+SITE_CONDITIONS = "[depression, anxiety, adhd, ptsd, bipolar, stress]"  # what the site's SLUG is about
+
+
+def make_site(dest: Path) -> Corpus:
+    """The session site: the base fixture articles in SITE_TAGS, with SITE_UNTRANSLATED's gaps, and SLUG
+    naming every condition of conditions.yaml (so every topic page has an article)."""
+    corpus = make_corpus(dest, tags=SITE_TAGS, untranslated=SITE_UNTRANSLATED)
+    add_conditions(dest / "content" / f"{SLUG}.md")
+    return corpus
+
+
+def add_conditions(article: Path) -> None:
+    """Name SITE_CONDITIONS in a fixture article's front matter, on its line 6 (before `summary:`)."""
+    text = article.read_text("utf-8")
+    article.write_text(text.replace("\nsummary: ", f"\nconditions: {SITE_CONDITIONS}\nsummary: ", 1), "utf-8")
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Starlette:
-    return create_app(Settings(base_url=BASE, build_folder=tmp_path_factory.mktemp("build"),
-                               brotli_quality=FAST_BROTLI))
+def site(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return make_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def app(site: Corpus) -> Starlette:
+    return create_app(site.settings())
 
 
 @pytest.fixture(scope="session")
@@ -35,29 +70,40 @@ def client(app: Starlette) -> Iterator[TestClient]:
         yield c
 
 
+# The languages of a corpus a test may edit: the ones those tests read (right-to-left ones among them).
+EDITED_CORPUS_LOCALES = ("es", "fr", "ar", "fa", "vi")
+
+
+@pytest.fixture(scope="session")
+def _pristine_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return make_corpus(tmp_path_factory.mktemp("pristine"), tags=EDITED_CORPUS_LOCALES)
+
+
 @pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A throwaway copy of content/ and locales/ that a test may break."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+def project_copy(tmp_path: Path, _pristine_corpus: Corpus) -> Path:
+    """A throwaway fixture corpus (content/, locales/ in English and EDITED_CORPUS_LOCALES) a test may break."""
+    for folder in ("content", "locales"):
+        shutil.copytree(_pristine_corpus.root / folder, tmp_path / folder)
     return tmp_path
 
 
-# The languages a test that edits one catalog builds: the ones those tests read (an RTL one among
-# them), not all fourteen, so each rebuild stays small.
-EDITED_CORPUS_LOCALES = ("es", "fr", "ar", "fa", "vi")
+def copy_real_project(dest: Path) -> Path:
+    """A copy of the real content/ and locales/ in `dest`: for the test modules not yet moved to fixture
+    corpora, which override `project_copy` with it (each says why)."""
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(ROOT / "locales", dest / "locales")
+    return dest
 
 
 @pytest.fixture
 def make_client(project_copy: Path) -> Callable[[], TestClient]:
-    """Apps over the test's copy of the corpus, served in English and EDITED_CORPUS_LOCALES."""
+    """Apps over the test's own fixture corpus (rebuilt on each call, into the copy's build/)."""
+    corpus = Corpus(name="edited", root=project_copy, tags=("en", *EDITED_CORPUS_LOCALES))
     (project_copy / "locales" / "LINGUAS").write_text("\n".join(EDITED_CORPUS_LOCALES) + "\n", "utf-8")
 
     def make() -> TestClient:
         logging.getLogger("api.sources.catalogs").setLevel(logging.ERROR)
-        settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales", base_url=BASE,
-                            build_folder=project_copy / "build", brotli_quality=FAST_BROTLI)
-        return TestClient(create_app(settings))
+        return TestClient(create_app(corpus.settings()))
 
     return make
 

@@ -14,6 +14,7 @@ in ISO 639) is the language no corpus ever serves.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,8 @@ BASE_TAGS = ("es", "fa", "ht", "zh-Hant")
 GROWN_TAGS = (*BASE_TAGS, "de")
 UNKNOWN = "qaa"  # never served: ISO 639 reserves qaa–qtz for local use
 SLUG = "first-steps"  # the fixture article with every kind of block
-BASE_URL = "http://testserver"
+BASE_URL = "http://testserver"  # Starlette's TestClient sends `Host: testserver`
+FAST_BROTLI = 4  # tests build many snapshots: a fast brotli level (the bytes still round-trip)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Corpus:
     def settings(self, **overrides: object) -> Settings:
         values: dict[str, object] = {
             "content_dir": self.root / "content", "locales_dir": self.root / "locales", "base_url": BASE_URL,
-            "build_folder": self.root / "build", "brotli_quality": 4,
+            "build_folder": self.root / "build", "brotli_quality": FAST_BROTLI,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
@@ -54,14 +56,16 @@ def pseudo(tag: str, text: str) -> str:
     return f"[{tag}] {text}" if text else text
 
 
-def make_corpus(dest: Path, grown: bool = False) -> Corpus:
-    """Write a fixture corpus into `dest` (a fresh folder) and return it."""
+def make_corpus(dest: Path, grown: bool = False, tags: tuple[str, ...] | None = None,
+                untranslated: Mapping[str, Collection[str]] | None = None) -> Corpus:
+    """Write a fixture corpus into `dest` (a fresh folder) and return it; `tags` overrides the served
+    languages (besides English); `untranslated` maps a tag to msgids its catalogs leave untranslated."""
     content = dest / "content"
     shutil.copytree(FIXTURES / "content", content)
     if grown:
         for path in (FIXTURES / "more").glob("*.md"):
             shutil.copy(path, content / path.name)
-    tags = GROWN_TAGS if grown else BASE_TAGS
+    tags = tags if tags is not None else GROWN_TAGS if grown else BASE_TAGS
     locales = dest / "locales"
     locales.mkdir(parents=True)
     (locales / "LINGUAS").write_text("".join(t.replace("-", "_") + "\n" for t in tags), "utf-8")
@@ -87,6 +91,8 @@ def make_corpus(dest: Path, grown: bool = False) -> Corpus:
                 if isinstance(msg.id, (list, tuple)):
                     forms = [pseudo(tag, msg.id[0])] + [pseudo(tag, msg.id[1])] * (catalog.num_plurals - 1)
                     catalog.add(msg.id, string=forms, context=msg.context)
+                elif msg.id in (untranslated or {}).get(tag, ()):
+                    catalog.add(msg.id, string="", context=msg.context)
                 else:
                     catalog.add(msg.id, string=pseudo(tag, msg.id), context=msg.context)
             with (folder / f"{domain}.po").open("wb") as fp:

@@ -7,12 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from api.core.locales import make_locale
 from api.tools.checks import check_catalog
-from tests.conftest import BY_TAG, po_path, replace_msgstr
+from tests.conftest import copy_real_project, po_path, replace_msgstr
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """The real content/ and locales/, still (issue 22): this module's edits name the real article's msgids;
+    moving it to the fixture corpus (tests/conftest.py's `project_copy`) is left to do."""
+    return copy_real_project(tmp_path)
 
 
 def _problems(path: Path, tag: str, domain: str) -> list[str]:
-    return [str(p) for p in check_catalog(path, BY_TAG[tag], domain)]
+    return [str(p) for p in check_catalog(path, make_locale(tag), domain)]
 
 
 @pytest.mark.parametrize("tag,folder", [("es", "es"), ("ar", "ar"), ("zh-Hant", "zh_Hant"), ("ru", "ru")])

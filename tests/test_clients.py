@@ -26,7 +26,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.core.settings import ROOT
-from tests.conftest import SLUG as REAL_SLUG
+from tests.conftest import SLUG as SITE_SLUG
 from tests.corpus import SLUG as FIXTURE_SLUG
 from tests.corpus import UNKNOWN, Corpus, make_corpus
 
@@ -211,7 +211,7 @@ def test_examples_are_real_responses(http: TestClient) -> None:
     ("tl", "fil", "tl"), ("fil-PH", "fil", "fil-PH"), ("ht-HT", "ht", "ht-HT"), ("fa-IR", "fa", "fa-IR"),
 ])
 def test_lang_parameter_takes_any_bcp47_tag(client: TestClient, asked: str, served: str, requested: str) -> None:
-    r = client.get(f"/api/v1/articles/{REAL_SLUG}?lang={asked}")
+    r = client.get(f"/api/v1/articles/{SITE_SLUG}?lang={asked}")
     assert r.status_code == 200
     data: dict[str, Any] = r.json()
     assert (data["lang"], r.headers["content-language"], data["requested_lang"]) == (served, served, requested)
@@ -222,7 +222,7 @@ def test_lang_parameter_takes_any_bcp47_tag(client: TestClient, asked: str, serv
 
 @pytest.mark.parametrize("asked", [UNKNOWN, f"{UNKNOWN}-DE", "x", "12"])
 def test_an_unservable_lang_is_a_problem_listing_what_is_served(client: TestClient, asked: str) -> None:
-    for url in (f"/api/v1/articles/{REAL_SLUG}?lang={asked}", f"/api/v1/articles?lang={asked}"):
+    for url in (f"/api/v1/articles/{SITE_SLUG}?lang={asked}", f"/api/v1/articles?lang={asked}"):
         r = client.get(url)
         assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
         problem = r.json()

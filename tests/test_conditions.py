@@ -16,7 +16,6 @@ from api.sources.conditions import (
     SNOMED,
     Code,
     Criterion,
-    load_conditions,
     match_score,
     normalize,
     parse_condition,
@@ -26,8 +25,16 @@ from api.sources.conditions import (
 from api.sources.content import ContentError, parse_article
 from api.tools.checks import condition_problems
 from api.tools.extract_conditions import extract_conditions
+from tests.conftest import SITE_CONDITIONS, SLUG, add_conditions
+from tests.corpus import FIXTURES
 
-ARTICLE = ROOT / "content" / "medication-and-therapy.md"
+FULL = f"conditions: {SITE_CONDITIONS}"  # the front matter line (6) of the article the tests edit
+
+
+def article_text() -> str:
+    """The fixture article naming every condition, as the session site serves it."""
+    text = (FIXTURES / "content" / f"{SLUG}.md").read_text("utf-8")
+    return text.replace("\nsummary: ", f"\n{FULL}\nsummary: ", 1)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -84,19 +91,6 @@ def test_an_exact_code_ranks_above_an_ancestor_and_more_criteria_above_fewer() -
     assert both > exact > ancestor
 
 
-def test_the_owners_article_is_coded_as_the_issue_asks() -> None:
-    conditions = load_conditions(ROOT / "conditions.yaml")
-    article = parse_article(ARTICLE)
-    assert [r.id for r in article.conditions] == ["depression", "anxiety", "adhd", "ptsd", "bipolar", "stress"]
-    codes = {cid: {(c.system.key, c.code) for c in conditions[cid].codes} for cid in conditions}
-    assert {("icd10cm", "F32"), ("icd10cm", "F33"), ("snomed", "35489007")} <= codes["depression"]
-    assert {("icd10cm", "F41"), ("snomed", "197480006")} <= codes["anxiety"]
-    assert {("icd10cm", "F90"), ("snomed", "406506008")} <= codes["adhd"]
-    assert {("icd10cm", "F43.1"), ("snomed", "47505003")} <= codes["ptsd"]
-    assert {("icd10cm", "F31"), ("snomed", "13746004")} <= codes["bipolar"]
-    assert {("icd10cm", "F43"), ("snomed", "17226007")} <= codes["stress"]
-
-
 def _conditions_file(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "conditions.yaml"
     path.write_text("conditions:\n" + body, encoding="utf-8")
@@ -128,23 +122,25 @@ def test_conditions_file_problems_name_their_line(tmp_path: Path) -> None:
 def test_check_reports_conditions_file_and_article_problems_with_file_and_line(project_copy: Path) -> None:
     conditions = _conditions_file(project_copy, "  - id: anxiety\n    name: Anxiety\n    icd10cm: [F41]\n"
                                                 "    snomed: [19748000]\n")
+    add_conditions(project_copy / "content" / f"{SLUG}.md")
     settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales",
                         conditions_file=conditions)
     problems = [str(p) for p in condition_problems(settings)]
     assert any("conditions.yaml:5:" in p and "19748000" in p for p in problems), problems
     # The article names depression, adhd, ...: unknown here, reported at its front matter line (6).
-    assert any("medication-and-therapy.md:6:" in p and "unknown condition 'depression'" in p for p in problems)
+    assert any(f"{SLUG}.md:6:" in p and "unknown condition 'depression'" in p for p in problems), problems
 
 
 def test_bothand_check_fails_on_an_unknown_condition_id(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    article = project_copy / "content" / "medication-and-therapy.md"
+    article = project_copy / "content" / f"{SLUG}.md"
+    add_conditions(article)
     article.write_text(article.read_text("utf-8").replace("conditions: [depression,", "conditions: [depresion,"),
                        "utf-8")
     from api.tools import checks
 
     settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales")
     problems = [str(p) for p in checks.check_all(settings, stale=False)]
-    assert any("medication-and-therapy.md:6: unknown condition 'depresion'" in p for p in problems), problems
+    assert any(f"{SLUG}.md:6: unknown condition 'depresion'" in p for p in problems), problems
 
 
 @pytest.mark.parametrize(("front_matter", "message"), [
@@ -154,15 +150,13 @@ def test_bothand_check_fails_on_an_unknown_condition_id(project_copy: Path, monk
 ])
 def test_article_front_matter_conditions_are_checked_where_written(tmp_path: Path, front_matter: str,
                                                                    message: str) -> None:
-    text = ARTICLE.read_text("utf-8")
-    text = text.replace("conditions: [depression, anxiety, adhd, ptsd, bipolar, stress]", front_matter)
+    text = article_text().replace(FULL, front_matter)
     with pytest.raises(ContentError, match=rf":6: .*{message}"):
         parse_article(tmp_path / "a.md", text)
 
 
 def test_block_list_of_conditions_keeps_each_line(tmp_path: Path) -> None:
-    text = ARTICLE.read_text("utf-8").replace(
-        "conditions: [depression, anxiety, adhd, ptsd, bipolar, stress]", "conditions:\n  - anxiety\n  - ptsd")
+    text = article_text().replace(FULL, "conditions:\n  - anxiety\n  - ptsd")
     article = parse_article(tmp_path / "a.md", text)
     assert [(r.id, r.line) for r in article.conditions] == [("anxiety", 7), ("ptsd", 8)]
 

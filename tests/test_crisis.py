@@ -20,10 +20,11 @@ from api.core.settings import ROOT, Settings
 from api.sources.crisis import country_codes, select
 from api.sources.crisis_file import load_crisis, read_crisis
 from api.tools.checks import check_all, crisis_warnings
-from tests.conftest import LOCALES
+from tests.conftest import SITE_LOCALES as LOCALES
+from tests.conftest import SLUG
+from tests.corpus import Corpus
 from tests.htmltext import Element, find, parse
 
-SLUG = "medication-and-therapy"
 CRISIS = ROOT / "crisis.yaml"
 TODAY = dt.date(2026, 12, 7)  # the day crisis.yaml was last checked (emergency numbers)
 TAGS = [loc.tag for loc in LOCALES]
@@ -181,7 +182,8 @@ def test_a_reader_choosing_canada_sees_988_labelled_for_canada_first(client: Tes
     assert page.status_code == 200 and "public" in page.headers["cache-control"]
     first = contacts(page.text)[0]
     assert first.attrs["href"] == "tel:988"
-    assert text_of(first) in ("Call 9-8-8 (Canada)", "Llama al 9-8-8 (Canadá)")  # English until translated
+    # the fixture's Spanish translates the label but not the country: CLDR names it (Canadá)
+    assert text_of(first) == "[es] [es] Call 9-8-8 (Canadá)" and "lang" not in first.attrs
     assert "9-8-8" in text_of(items(page.text)[0]) and "Canad" in text_of(items(page.text)[0])
     assert not any("(Estados Unidos)" in text_of(a) or "(United States)" in text_of(a) for a in contacts(page.text))
 
@@ -190,7 +192,8 @@ def test_a_reader_choosing_canada_sees_988_labelled_for_canada_first(client: Tes
 def test_mexico_or_no_country_sees_the_emergency_line_and_findahelpline_first(client: TestClient, path: str) -> None:
     html = client.get(path).text  # follows /es/help?country=MX -> /es/help/MX
     first, second = items(html)[:2]
-    assert text_of(first).startswith("Servicios de emergencia") or text_of(first).startswith("Экстренные службы")
+    lang = path.split("/")[1]
+    assert text_of(first).startswith(f"[{lang}] Emergency services [{lang}] If you or someone else")
     assert contacts(html)[0].attrs["href"] == "https://findahelpline.com/"
     assert "findahelpline.com" in text_of(second)
     if "MX" in path:
@@ -315,8 +318,9 @@ def test_api_country_ca(client: TestClient) -> None:
     assert first["id"] == "ca-988" and first["countries"] == ["CA"] and first["languages"] == ["en", "fr"]
     assert first["source"].startswith("https://988.ca/") and first["verified"]
     assert [c["href"] for c in first["contacts"]] == ["tel:988", "sms:988"]
-    for c in first["contacts"]:
-        assert c["label"]["text"].endswith("(Canada)")  # French and English both say Canada
+    # the fixture's French lacks "Call 9-8-8": that label falls back to English, and says so
+    assert [c["label"] for c in first["contacts"]] == [{"text": "Call 9-8-8 (Canada)", "lang": "en"},
+                                                       {"text": "[fr] [fr] Text 9-8-8 ([fr] Canada)", "lang": "fr"}]
     assert [r["id"] for r in crisis["resources"]] == ["ca-988", "emergency", "findahelpline"]
     # lower case works; the plain URL stays the prebuilt bytes with the default block
     assert client.get(f"/api/v1/articles/{SLUG}?lang=fr&country=ca").json()["crisis"] == crisis
@@ -338,10 +342,10 @@ def test_api_country_mx_and_bad_values(client: TestClient) -> None:
 def test_embed_country(client: TestClient) -> None:
     r = client.get(f"/embed/es/{SLUG}?country=CA")
     assert r.status_code == 200 and "frame-ancestors *" in r.headers["content-security-policy"]
-    assert text_of(contacts(r.text)[0]) in ("Call 9-8-8 (Canada)", "Llama al 9-8-8 (Canadá)")
+    assert text_of(contacts(r.text)[0]) == "[es] [es] Call 9-8-8 (Canadá)"  # as on the help page
     mx = client.get(f"/embed/es/{SLUG}?country=MX&resize=0")
     assert mx.status_code == 200 and "embed-resize.js" not in mx.text
-    assert text_of(items(mx.text)[0]).startswith("Servicios de emergencia")
+    assert text_of(items(mx.text)[0]).startswith("[es] Emergency services")
     assert contacts(mx.text)[0].attrs["href"] == "https://findahelpline.com/"
     assert "set-cookie" not in mx.headers
     form = find(mx.text, "form", **{"class": "country-form"})[0]  # stays in the iframe, keeps resize=0
@@ -360,12 +364,12 @@ def test_oembed_passes_the_country_into_the_embed(client: TestClient) -> None:
 
 # Accessible names, every language ------------------------------------------------------------------------
 
-def expected_area(countries: list[str], lang: str) -> str:
+def expected_area(countries: list[str], lang: str, locales: Path) -> str:
     """Whom a resource serves, in `lang`, computed here from CLDR and the catalogs (not the site's code)."""
     folder = next((loc.folder for loc in LOCALES if loc.tag == lang), "en")
     catalog = None
     if lang != "en":
-        with (ROOT / "locales" / folder / "LC_MESSAGES" / "ui.po").open("rb") as fp:
+        with (locales / folder / "LC_MESSAGES" / "ui.po").open("rb") as fp:
             catalog = read_po(fp)
 
     def translated(text: str) -> str | None:
@@ -383,7 +387,8 @@ def expected_area(countries: list[str], lang: str) -> str:
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_every_contact_link_names_its_country_in_every_language(client: TestClient, tag: str) -> None:
+def test_every_contact_link_names_its_country_in_every_language(client: TestClient, site: Corpus, tag: str) -> None:
+    locales = site.root / "locales"
     pages = [(f"/{tag}/articles/{SLUG}", f"/api/v1/articles/{SLUG}?lang={tag}"),
              (f"/{tag}/help/CA", f"/api/v1/articles/{SLUG}?lang={tag}&country=CA"),
              (f"/{tag}/help/US", f"/api/v1/articles/{SLUG}?lang={tag}&country=US"),
@@ -403,13 +408,13 @@ def test_every_contact_link_names_its_country_in_every_language(client: TestClie
                 name = text_of(link)  # no aria-label: the visible text is the whole accessible name
                 assert "aria-label" not in link.attrs and "aria-labelledby" not in link.attrs
                 assert name == contact["label"]["text"] and lang == contact["label"]["lang"], page
-                where = expected_area(resource["countries"], lang)
+                where = expected_area(resource["countries"], lang, locales)
                 assert where in name, (page, name, where)  # it says which country it serves
                 assert re.search(r"\d|\.", name)  # and still the number or address to act on
                 checked += 1
             if resource["countries"] != ["*"]:  # a country's service names its country too
                 strong = text_of(next(el for el in _walk(li) if el.tag == "strong"))
-                assert expected_area(resource["countries"], resource["name"]["lang"]) in strong, page
+                assert expected_area(resource["countries"], resource["name"]["lang"], locales) in strong, page
     assert checked >= 8
 
 

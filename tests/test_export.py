@@ -26,7 +26,8 @@ from api.core.settings import Settings
 from api.core.snapshot import read_addresses
 from api.export import ExportError, ExportResult, export, file_for
 from tests.browser.harness import _free_port, live_server
-from tests.conftest import BASE, FAST_BROTLI, SLUG
+from tests.conftest import BASE, FAST_BROTLI
+from tests.conftest import REAL_SLUG as SLUG
 from tests.htmltext import find
 from tests.static_server import export_for, running_nginx, static_site
 

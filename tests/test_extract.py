@@ -12,7 +12,7 @@ from api.core.settings import ROOT
 from api.sources.content import parse_article
 from api.tools.extract import extract_crisis
 from api.tools.extraction import stale_templates
-from tests.conftest import SLUG
+from tests.conftest import REAL_SLUG as SLUG  # the committed templates are the real corpus's
 
 
 def test_committed_templates_are_fresh() -> None:

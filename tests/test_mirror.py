@@ -21,17 +21,19 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.core.contenthash import content_hash
+from api.core.locales import make_locale
 from api.core.settings import ROOT, Settings
 from api.mirror import Result, canonical_tag
 from api.mirror import mirror as mirror_
 from api.tools.cli import main
 from tests.browser.harness import _free_port, wait_until_up
-from tests.conftest import FAST_BROTLI, LOCALES, SLUG, po_path, replace_msgstr
+from tests.conftest import EDITED_CORPUS_LOCALES, FAST_BROTLI, SLUG, po_path, replace_msgstr
 
 OTHER = "second-article"
 LANGS = ["en", "es", "fr"]
 ALL_KEYS = sorted(f"{lang}/{slug}" for lang in LANGS for slug in (SLUG, OTHER))
-FIRST_PARAGRAPH = "When you’re navigating mental health challenges"
+LOCALES = tuple(make_locale(tag) for tag in ("en", *EDITED_CORPUS_LOCALES))  # project_copy's: a fixture corpus
+FIRST_PARAGRAPH = "Small things can help:"
 SERVER = """
 import sys
 from pathlib import Path
@@ -50,7 +52,7 @@ uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="error"
 
 @pytest.fixture
 def corpus(project_copy: Path) -> Path:
-    """The real article plus a second one (the first under another slug, not translated), and nothing
+    """The fixture article plus a second one (the first under another slug, not translated), and nothing
     else: the articles the owner adds later do not change what these tests count."""
     source = (project_copy / "content" / f"{SLUG}.md").read_text("utf-8")
     for other in (project_copy / "content").glob("*.md"):
@@ -329,8 +331,8 @@ def test_only_verified_articles_are_stored(corpus: Path, tmp_path: Path) -> None
     before = files(tmp_path / "es")
     for slug in (SLUG, OTHER):  # a new English sentence: both articles change
         path = corpus / "content" / f"{slug}.md"
-        assert "Let’s break down" in path.read_text("utf-8")
-        path.write_text(path.read_text("utf-8").replace("Let’s break down", "Let us break down"), "utf-8")
+        assert "Small things can help" in path.read_text("utf-8")
+        path.write_text(path.read_text("utf-8").replace("Small things can help", "Small things may help"), "utf-8")
     app = make_app(corpus)
 
     def broken(request: httpx.Request, response: httpx.Response | None) -> httpx.Response | None:

@@ -24,13 +24,32 @@ def _validator(doc: dict[str, Any], name: str) -> jsonschema.Draft202012Validato
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-def test_component_schemas_are_the_generated_ones(corpus_client: TestClient) -> None:
-    doc = corpus_client.get("/api/v1/openapi.json").json()
-    generated = m.schemas()
-    for name in ("Article", "Summary", "ArticleList", "LocaleList", "OEmbed", "Text", "FaqItem", "HeadingBlock"):
-        served = doc["components"]["schemas"][name]
-        assert set(served["properties"]) == set(generated[name]["properties"]), name
-        assert served.get("additionalProperties") is False, f"{name} must be closed"
+def _wire_names(struct: type[msgspec.Struct]) -> tuple[set[str], set[str]]:
+    """A model's field names on the wire (all, and the required ones), read from the Struct itself."""
+    fields = msgspec.structs.fields(struct)
+    tag = struct.__struct_config__.tag_field
+    names = {f.encode_name for f in fields} | ({tag} if tag else set())
+    return names, {f.encode_name for f in fields if f.required} | ({tag} if tag else set())
+
+
+@pytest.mark.parametrize("name", ["Article", "Summary", "ArticleList", "LocaleList", "OEmbed", "Text", "FaqItem",
+                                  "HeadingBlock"])
+def test_served_component_schemas_have_exactly_the_model_fields(corpus_client: TestClient, name: str) -> None:
+    # The expectation is the Struct's declared fields, not m.schemas() (which produced the served document).
+    served = corpus_client.get("/api/v1/openapi.json").json()["components"]["schemas"][name]
+    names, required = _wire_names(getattr(m, name))
+    assert set(served["properties"]) == names
+    assert set(served.get("required", [])) == required
+    assert served.get("additionalProperties") is False, f"{name} must be closed"
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    (f"/api/v1/articles/{SLUG}?lang=es", "Article"), ("/api/v1/articles?lang=fa", "ArticleList"),
+    ("/api/v1/locales", "LocaleList"),
+])
+def test_responses_carry_every_declared_field(corpus_client: TestClient, path: str, name: str) -> None:
+    names, _ = _wire_names(getattr(m, name))
+    assert set(corpus_client.get(path).json()) == names
 
 
 @pytest.mark.parametrize(("path", "schema"), [

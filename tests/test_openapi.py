@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -15,10 +17,12 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.core.settings import ROOT, Settings
-from tests.conftest import BASE, FAST_BROTLI, LOCALES, SLUG
+from tests.conftest import SITE_LOCALES as LOCALES
+from tests.conftest import SLUG, make_site
 
-APP = create_app(Settings(base_url=BASE, build_folder=ROOT / "build" / "test-openapi", brotli_quality=FAST_BROTLI))
+# schemathesis wants the app when the module is collected: the session site's twin, in a temporary folder
+_FOLDER = tempfile.TemporaryDirectory(prefix="bothand-openapi-")  # removed when the session ends
+APP = create_app(make_site(Path(_FOLDER.name)).settings())
 SCHEMA = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 

@@ -10,7 +10,8 @@ import feedparser
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import LOCALES, SLUG
+from tests.conftest import SITE_LOCALES as LOCALES
+from tests.conftest import SLUG
 from tests.htmltext import find
 
 ATOM = "{http://www.w3.org/2005/Atom}"
