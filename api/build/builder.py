@@ -25,6 +25,7 @@ from api.build import inputs, store
 from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
 from api.build.helpnow import HelpNow
+from api.build.memo import Memo
 from api.build.openapi import document
 from api.build.page import Counts, Page, body_of
 from api.build.progress import shown
@@ -46,7 +47,7 @@ from api.core.resources import (
 )
 from api.core.routes import at
 from api.core.settings import Settings
-from api.core.snapshot import Draft, Stored, etag_of
+from api.core.snapshot import Draft, Stored
 from api.core.urls import URLs
 from api.i18n.notices import translation_notice
 from api.i18n.templating import (
@@ -84,12 +85,6 @@ class Builder:
     def __init__(self, settings: Settings, previous: store.Previous | None = None, cache: ParseCache | None = None,
                  files: dict[str, str] | None = None):
         self.settings = settings
-        # The memo: each rendered page's inputs key (api/build/inputs.py) -> its body's ETag. A page
-        # whose key the previous build has is not rendered again: its stored bytes are reused.
-        self.previous = previous
-        self.old_memo: dict[str, str] = previous.memo() if previous else {}
-        self.memo: dict[str, str] = {}
-        self.rendered = self.reused = 0
         self.table: LocaleTable = load_table(settings.locales_dir)
         self.urls = URLs(settings.base_url)
         self.sources: dict[str, Article] = load_articles(settings.content_dir, cache)
@@ -104,8 +99,9 @@ class Builder:
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
         self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
         self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
-        self.base = inputs.key_base(settings, self.table, files if files is not None else digests(settings))
-        self.ui_digests: dict[str, str] = {}
+        listing = files if files is not None else digests(settings)
+        self.keys = inputs.Keys(inputs.key_base(settings, self.table, listing))
+        self.memo = Memo(self.keys, previous)  # what the previous build made, by inputs (api/build/memo.py)
 
     # Models ------------------------------------------------------------------------------------
     def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
@@ -143,7 +139,7 @@ class Builder:
             number = native_digits(format_decimal(tr.translation.segments_in_english, locale=loc.babel), loc)
             notice = translation_notice(tr.translation, cats.ui, number)
             urls = self._urls(loc, slug)
-            body = self.env.get_template("_fragment.html").render(loc=loc, article_blocks=tr.blocks).strip()
+            body = self.memo.body(loc, tr.blocks, self._body)  # the API's `html`, and what its pages show
             digest = content_hash(m.to_builtins({
                 "slug": slug, "lang": loc.tag, "dir": loc.dir, "title": tr.title, "summary": tr.summary,
                 "published": source.published, "updated": updated, "reviewed": source.reviewed,
@@ -164,6 +160,9 @@ class Builder:
                 conditions=article_conditions(source, conditions),
             ))
         return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries, conditions=conditions)
+
+    def _body(self, loc: Locale, blocks: list[m.Block]) -> str:
+        return self.env.get_template("_fragment.html").render(loc=loc, article_blocks=blocks).strip()
 
     def updated(self, loc: Locale, source: Article, tr: Translated) -> dt.date:
         """When the article last changed in this language: the English front matter's date, or for a
@@ -199,19 +198,8 @@ class Builder:
         """A reader page. `path` is the page inside a language (e.g. `articles/x`), so the switcher
         and hreflang alternates point at the same page in every language (None: no twin). A page made
         from the same inputs as one of the previous build is that build's stored body."""
-        loc = page.loc
-        ui = self.ui_digests.get(loc.tag) or self.ui_digests.setdefault(loc.tag, inputs.ui_digest(page.cats.ui))
-        made_of = inputs.key(self.base, loc, ui, template, path, context)
-        etag = self.old_memo.get(made_of)
-        stored = self.previous.stored(etag) if etag is not None and self.previous is not None else None
-        if stored is not None:
-            self.memo[made_of] = stored.etag
-            self.reused += 1
-            return stored
-        body = self._render(template, page, path, context)
-        self.memo[made_of] = etag_of(body)
-        self.rendered += 1
-        return body
+        return self.memo.page(page.loc, page.cats.ui, template, path, context,
+                              lambda: self._render(template, page, path, context))
 
     def _render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
         u = self.urls
@@ -232,6 +220,7 @@ class Builder:
         """Every resource of the site: each locale's pages and API answers, then what is site-wide."""
         data_summaries: dict[str, list[m.Summary]] = {}
         for loc in self.table:
+            self.keys.forget()  # one locale's models at a time in memory
             page = self.locale_models(loc)
             data_summaries[loc.tag] = page.summaries
             yield from self._home_pages(page)
@@ -378,12 +367,12 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     fingerprinted = fingerprint(settings, files)
     store.write(folder, shown(builder.drafts(), len(previous.index.resources) if previous else None),
                 lambda: builder.data, fingerprinted, settings.brotli_quality,
-                previous=previous, extra=lambda: {store.MEMO: store.encode_memo(builder.memo),
+                previous=previous, extra=lambda: {**builder.memo.files(),
                                                   SOURCES: sources(settings, files)})
     remember(folder, stamp, fingerprinted)
     cache.prune()
     log.info("built %s (%s): %d pages rendered, %d reused, in %.1f s", folder, "; ".join(changed) or "nothing changed",
-             builder.rendered, builder.reused, time.perf_counter() - started)
+             builder.memo.rendered, builder.memo.reused, time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

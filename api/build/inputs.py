@@ -66,8 +66,41 @@ def key_base(settings: Settings, table: LocaleTable, files: dict[str, str]) -> s
                                 [dataclasses.astuple(loc) for loc in table.all])).encode()).hexdigest()
 
 
-def key(base: str, loc: Locale, ui: str, template: str, path: str | None, context: dict[str, Any]) -> str:
-    """The memo key of one page: its template and context, in one locale of one site."""
-    digest = hashlib.sha256(f"{base}\0{loc.tag}\0{ui}\0{template}\0{path}\0".encode())
-    digest.update(_ENCODER.encode(context))
-    return digest.hexdigest()
+class Keys:
+    """The page keys of one build. A model shown on many pages (an article on its page and a dozen
+    embeds, the help-now block on every page of a locale, a language's summaries on its lists) is
+    encoded once, and its digest stands for it in every key: by identity, because the build's models
+    live as long as the build and are never changed (the model is kept, so its id cannot be reused)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.digests: dict[int, tuple[object, bytes]] = {}
+
+    def forget(self) -> None:
+        """Drop the digests (and the models they keep alive): the build calls it between locales."""
+        self.digests.clear()
+
+    def _digest(self, value: msgspec.Struct) -> bytes:
+        found = self.digests.get(id(value))
+        if found is None:
+            found = self.digests[id(value)] = (value, hashlib.sha256(_ENCODER.encode(value)).digest())
+        return found[1]
+
+    def _compact(self, value: object) -> object:
+        if isinstance(value, msgspec.Struct):
+            return self._digest(value)
+        if isinstance(value, list) and value and isinstance(value[0], msgspec.Struct):
+            return [self._digest(item) if isinstance(item, msgspec.Struct) else item for item in value]
+        return value
+
+    def blocks_key(self, loc: Locale, blocks: list[Any]) -> str:
+        """The key of an article body: its translated blocks, in one locale (the templates are in base)."""
+        digest = hashlib.sha256(f"{self.base}\0{loc.tag}\0".encode())
+        digest.update(_ENCODER.encode(blocks))
+        return digest.hexdigest()
+
+    def key(self, loc: Locale, ui: str, template: str, path: str | None, context: dict[str, Any]) -> str:
+        """The memo key of one page: its template and context, in one locale of one site."""
+        digest = hashlib.sha256(f"{self.base}\0{loc.tag}\0{ui}\0{template}\0{path}\0".encode())
+        digest.update(_ENCODER.encode({name: self._compact(value) for name, value in context.items()}))
+        return digest.hexdigest()

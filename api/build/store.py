@@ -46,6 +46,7 @@ from api.core.snapshot import (
 AHEAD_PER_WORKER = 16
 AHEAD_BYTES = 64 * 2**20
 MEMO = "memo.msgpack"  # in the snapshot folder: each page's inputs key -> its body's ETag (api/build/inputs.py)
+FRAGMENTS = "fragments.msgpack"  # article bodies' HTML by the key of their blocks (api/build/inputs.py)
 MIN_LIVE = 0.5  # a reused pack whose live bytes fall below this share is compacted into the new pack
 Encoded = tuple[str, list[tuple[Encoding, bytes]]]  # the ETag, and the compressed variants
 
@@ -72,12 +73,16 @@ class Previous:
             return None
         return cls(folder, index)
 
-    def memo(self) -> dict[str, str]:
+    def memo(self, name: str = MEMO) -> dict[str, str]:
         """What the previous build's pages were made from (empty if it left no memo)."""
         try:
-            return msgspec.msgpack.decode((self.folder / MEMO).read_bytes(), type=dict[str, str])
+            return msgspec.msgpack.decode((self.folder / name).read_bytes(), type=dict[str, str])
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return {}
+
+    def fragments(self) -> dict[str, str]:
+        """The article bodies the previous build rendered, by the key of their blocks."""
+        return self.memo(FRAGMENTS)
 
     def stored(self, etag: str) -> Stored | None:
         variants = self.by_etag.get(etag)
