@@ -16,15 +16,8 @@ from api.app import create_app
 from api.build.dates import stamp_site
 from api.sources import ledger
 from api.tools.cli import main
-from tests.conftest import copy_real_project, po_path, replace_msgstr
+from tests.conftest import po_path, replace_msgstr
 from tests.corpus import Corpus, make_corpus
-
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """The real content/ and locales/, still (issue 22): this module's edits name the real article's msgids;
-    moving it to the fixture corpus (tests/conftest.py's `project_copy`) is left to do."""
-    return copy_real_project(tmp_path)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

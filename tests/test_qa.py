@@ -13,8 +13,8 @@ from tests.conftest import copy_real_project, po_path, replace_msgstr
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """The real content/ and locales/, still (issue 22): this module's edits name the real article's msgids;
-    moving it to the fixture corpus (tests/conftest.py's `project_copy`) is left to do."""
+    """The real catalogs (issue 22): pofilter flags the fixture corpus's pseudo-translations ('[es] …': brackets,
+    start punctuation), so a planted problem would not be the only finding there."""
     return copy_real_project(tmp_path)
 
 STORM = "Medication can calm the storm"
@@ -35,7 +35,7 @@ def test_planted_problem_fails_with_file_and_line(
     project_copy: Path, capsys: pytest.CaptureFixture[str], bad: str, check: str
 ) -> None:
     path = po_path(project_copy, "es", "content")
-    _run(project_copy)
+    assert _run(project_copy) == 0  # clean before: the planted problem is what makes it fail
     before = set(capsys.readouterr().out.splitlines())
     replace_msgstr(path, STORM, bad)
     assert _run(project_copy) == 1

@@ -10,21 +10,16 @@ import pytest
 from api.core.settings import ROOT
 from api.tools.cli import main
 from api.tools.termbase import TermbaseError, check_terms, load_glossary, term_problems
-from tests.conftest import copy_real_project, po_path, replace_msgstr
+from tests.conftest import po_path, replace_msgstr
 
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """The real content/ and locales/, still (issue 22): this module's edits name the real article's msgids;
-    moving it to the fixture corpus (tests/conftest.py's `project_copy`) is left to do."""
-    return copy_real_project(tmp_path)
-
-NUMB = "I feel numb or foggy on my meds"
+# Messages of the fixture corpus (project_copy), each the only one with its term.
+UNSURE = "Is it normal to feel unsure?"
+STEP = "Every small step counts."
 GLOSSARY = (
     "source,target,explanation\n"
-    'numb,embotamiento emocional,"Emotional blunting, not physical numbness; not ""insensible"" (callous)."\n'
-    "numb,embotad,Inflections: embotado/embotada.\n"
-    "storm,tormenta,The image of the quote.\n"
+    'unsure,inseguridad,"Feeling unsure, not doubting a fact; not ""dudoso"" (doubtful)."\n'
+    "unsure,insegur,Inflections: inseguro/insegura.\n"
+    "counts,cuenta,The verb of the quote.\n"
 )
 
 
@@ -45,26 +40,26 @@ def test_planted_violation_is_warned_with_file_and_line_and_strict_fails(
     project_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _only_glossary(project_copy, "es", GLOSSARY)
-    replace_msgstr(po_path(project_copy, "es", "content"), "Medication can calm the storm", "Calma la tormenta.")
-    replace_msgstr(po_path(project_copy, "es", "content"), NUMB, "Me siento insensible; ¿qué debo hacer?")
+    replace_msgstr(po_path(project_copy, "es", "content"), STEP, "Cada pequeño paso cuenta.")
+    replace_msgstr(po_path(project_copy, "es", "content"), UNSURE, "¿Es normal sentirse dudoso?")
 
     assert _check(project_copy) == 0  # a warning alone does not fail a plain check
     out = capsys.readouterr().out
     warnings = [line for line in out.splitlines() if ": warning: " in line]
     assert len(warnings) == 1, out
-    match = re.match(r"(?P<path>.+content\.po):(?P<line>\d+): warning: term “numb”", warnings[0])
+    match = re.match(r"(?P<path>.+content\.po):(?P<line>\d+): warning: term “unsure”", warnings[0])
     assert match, warnings[0]
     lines = Path(match["path"]).read_text("utf-8").splitlines()
-    assert NUMB in "\n".join(lines[int(match["line"]) - 1 : int(match["line"]) + 2])
-    assert "embotamiento emocional" in warnings[0] and "callous" in warnings[0]
+    assert UNSURE in "\n".join(lines[int(match["line"]) - 1 : int(match["line"]) + 2])
+    assert "inseguridad" in warnings[0] and "doubtful" in warnings[0]
 
     assert _check(project_copy, "--strict") == 1
 
 
 def test_approved_form_passes_strict(project_copy: Path) -> None:
     _only_glossary(project_copy, "es", GLOSSARY)
-    replace_msgstr(po_path(project_copy, "es", "content"), "Medication can calm the storm", "Calma la tormenta.")
-    replace_msgstr(po_path(project_copy, "es", "content"), NUMB, "Me siento EMBOTADA: ¿qué hago?")
+    replace_msgstr(po_path(project_copy, "es", "content"), STEP, "Cada pequeño paso cuenta.")
+    replace_msgstr(po_path(project_copy, "es", "content"), UNSURE, "¿Es normal sentirse INSEGURA?")
     assert _check(project_copy, "--strict") == 0
 
 
@@ -79,15 +74,15 @@ def test_term_only_flagged_where_the_english_has_it(tmp_path: Path) -> None:
         "utf-8",
     )
     glossary = tmp_path / "glossary.csv"
-    glossary.write_text(GLOSSARY, "utf-8")
+    glossary.write_text("source,target,explanation\nnumb,embotad,Inflections: embotado/embotada.\n", "utf-8")
     problems = term_problems(po, load_glossary(glossary))
     # "number" is not "numb"; fuzzy and untranslated messages are not translations yet.
     assert [(p.line, "“numb”" in p.message) for p in problems] == [(8, True)]  # the msgid line of "Numb, not sad."
 
 
 def test_only_locales_with_a_glossary_are_checked(project_copy: Path) -> None:
-    _only_glossary(project_copy, "es", "source,target,explanation\nstorm,Sturm,wrong language on purpose\n")
-    replace_msgstr(po_path(project_copy, "fr", "content"), "Medication can calm the storm", "Rien à voir.")
+    _only_glossary(project_copy, "es", "source,target,explanation\ncounts,zählt,wrong language on purpose\n")
+    replace_msgstr(po_path(project_copy, "fr", "content"), STEP, "Rien à voir.")
     errors, warnings = check_terms(project_copy / "locales")
     assert errors == []
     assert [p.path.parts[-3] for p in warnings] == ["es"]
