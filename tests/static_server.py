@@ -74,13 +74,14 @@ def export_for(folder: Path, port: int, brotli_quality: int = 4, **settings: obj
 
 
 @contextmanager
-def static_site(folder: Path | None = None, brotli: bool = False) -> Iterator[str]:
-    """Export the site and serve it with nginx; yields the base URL (also the export's origin)."""
+def static_site(folder: Path | None = None, brotli: bool = False, **settings: object) -> Iterator[str]:
+    """Export the site (the real one, or the corpus `settings` name) and serve it with nginx; yields the
+    base URL (also the export's origin)."""
     own = folder is None
     folder = Path(tempfile.mkdtemp(prefix="bothand-static-")) if folder is None else folder
     port = _free_port()
     try:
-        result = export_for(folder, port)
+        result = export_for(folder, port, **settings)
         with running_nginx(result.folder, port, folder / "nginx", brotli=brotli) as url:
             yield url
     finally:
