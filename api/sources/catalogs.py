@@ -159,6 +159,33 @@ class LocaleCatalogs:
         return total
 
 
+@dataclass(frozen=True)
+class ContentFile:
+    """What the build uses of a content.po, parsed and checked once (and kept in the parse cache).
+
+    entries: (msgctxt, msgid) -> (msgstr, fuzzy, line, problems); problems are checked only for
+    entries that could be served (translated, not fuzzy, in a file of clean syntax)."""
+
+    entries: dict[tuple[str, str], tuple[str, bool, int, tuple[str, ...]]]
+    obsolete: list[str | None]  # the msgctxt of each obsolete (#~) entry
+    reviews: dict[str, tuple[str, str | None]]
+    servable: bool
+    problems: list[Problem]
+
+
+def _content_file(path: Path, loc: Locale) -> ContentFile:
+    catalog, ok, problems = _parse(path, loc)
+    entries: dict[tuple[str, str], tuple[str, bool, int, tuple[str, ...]]] = {}
+    for msg in catalog if catalog is not None else []:
+        if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
+            continue  # the header, or a plural entry: article text has neither
+        checked = ok and not msg.fuzzy and bool(msg.string)
+        problems_of = tuple(message_problems(msg, "content", catalog.num_plurals)) if checked and catalog else ()
+        entries[(msg.context, msg.id)] = (msg.string, msg.fuzzy, msg.lineno or 0, problems_of)
+    obsolete = [m.context for m in catalog.obsolete.values()] if catalog is not None else []
+    return ContentFile(entries, obsolete, reviews_from(catalog) if catalog is not None else {}, ok, problems)
+
+
 def _parse(path: Path, loc: Locale) -> tuple[Catalog | None, bool, list[Problem]]:
     """A catalog file read: the catalog, whether it may be served (clean syntax), its problems."""
     errors = syntax_problems(path)
@@ -169,6 +196,13 @@ def _parse(path: Path, loc: Locale) -> tuple[Catalog | None, bool, list[Problem]
             errors.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
         return None, False, errors
     return catalog, not errors, errors
+
+
+def _review(reviews: dict[str, tuple[str, str | None]], scope: str, source_hash: str | None) -> Review:
+    state, reviewed_hash = reviews.get(scope, ("draft", None))
+    if state == "reviewed" and source_hash and reviewed_hash and not source_hash.startswith(reviewed_hash):
+        state = "outdated"
+    return Review(state, reviewed_hash)
 
 
 class Catalogs:
@@ -204,40 +238,33 @@ class Catalogs:
             lc.reviews["ui"] = Review("source")
             return lc
         folder = self.locales_dir / loc.folder / "LC_MESSAGES"
-        content_cat, content_ok = self._read(folder / "content.po", loc)
+        content = self._read_content(folder / "content.po", loc)
         ui_cat, ui_ok = self._read(folder / "ui.po", loc)
-        lc.content, lc.article_stats = self._content(content_cat, folder / "content.po", articles, content_ok)
+        lc.content, lc.article_stats = self._content(content, folder / "content.po", articles)
         for slug, article in articles.items():
-            lc.reviews[slug] = self._review(content_cat, slug, article.source_hash)
+            lc.reviews[slug] = _review(content.reviews if content else {}, slug, article.source_hash)
         lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po", ui_ok)
-        lc.reviews["ui"] = self._review(ui_cat, "ui", None)
+        lc.reviews["ui"] = _review(reviews_from(ui_cat) if ui_cat is not None else {}, "ui", None)
         return lc
 
-    def _content(
-        self, catalog: Catalog | None, path: Path, articles: dict[str, Article], servable: bool = True
-    ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
+    def _content(self, content: ContentFile | None, path: Path, articles: dict[str, Article],
+                 ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
         """The servable translations of the text the articles use now, and counts per article
         (none servable when the file is not clean syntax: its translations count as invalid)."""
         sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
         served: dict[tuple[str, str], str] = {}
-        found: dict[tuple[str, str], Message] = {}
-        messages = list(catalog) if catalog is not None else []
-        num_plurals = catalog.num_plurals if catalog is not None else 1
-        for msg in messages:
-            if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
-                continue  # the header, or a plural entry: article text has neither
-            found[(msg.context, msg.id)] = msg
-            if msg.fuzzy or not msg.string or not servable:
+        found = content.entries if content is not None else {}
+        for key, (string, fuzzy, line, problems) in found.items():
+            if fuzzy or not string or content is None or not content.servable:
                 continue
-            problems = message_problems(msg, "content", num_plurals)
             if problems:
-                self._report(path, msg, problems)
-            elif (msg.context, msg.id) in sources:
-                served[(msg.context, msg.id)] = msg.string
+                self.problems += [Problem(path, line, f"msgid {key[1][:60]!r}: {text}") for text in problems]
+            elif key in sources:
+                served[key] = string
         stats: dict[str, Stats] = {}
         # Obsolete entries per article, counted in one pass (per article, it was articles x messages).
         obsolete: Counter[str | None] = Counter(key[0] for key in found if key not in sources)
-        obsolete.update(m.context for m in (catalog.obsolete.values() if catalog is not None else ()))
+        obsolete.update(content.obsolete if content is not None else ())
         for slug, article in articles.items():
             st = stats[slug] = Stats()
             for source in {s.source for s in article.segments()}:
@@ -245,14 +272,30 @@ class Catalogs:
                 entry = found.get((slug, source))
                 if (slug, source) in served:
                     st.translated += 1
-                elif entry is not None and entry.string and entry.fuzzy:
+                elif entry is not None and entry[0] and entry[1]:
                     st.fuzzy += 1
-                elif entry is not None and entry.string:
+                elif entry is not None and entry[0]:
                     st.invalid += 1
                 else:
                     st.untranslated += 1
             st.obsolete = obsolete[slug]
         return served, stats
+
+    def _read_content(self, path: Path, loc: Locale) -> ContentFile | None:
+        """A content.po parsed and checked (from the parse cache when its bytes were seen before)."""
+        if not path.exists():
+            self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
+            return None
+        if self.cache is None:
+            content = _content_file(path, loc)
+        else:
+            key = self.cache.key("content", str(path), loc.folder, path.read_bytes())
+            found = self.cache.get(key)
+            content = found if isinstance(found, ContentFile) else _content_file(path, loc)
+            if found is None:
+                self.cache.put(key, content)
+        self.problems += content.problems
+        return content
 
     def _read(self, path: Path, loc: Locale) -> tuple[Catalog | None, bool]:
         """The catalog, and whether its translations may be served (not if it is not clean syntax)."""
@@ -274,15 +317,6 @@ class Catalogs:
     def _report(self, path: Path, msg: Message, problems: list[str]) -> None:
         for text in problems:
             self.problems.append(Problem(path, msg.lineno or 0, f"msgid {_key(msg)[1][:60]!r}: {text}"))
-
-    def _review(self, catalog: Catalog | None, scope: str, source_hash: str | None) -> Review:
-        state: str = "draft"
-        reviewed_hash: str | None = None
-        if catalog is not None:
-            state, reviewed_hash = reviews_from(catalog).get(scope, (state, reviewed_hash))
-        if state == "reviewed" and source_hash and reviewed_hash and not source_hash.startswith(reviewed_hash):
-            state = "outdated"
-        return Review(state, reviewed_hash)
 
     def _ui(self, catalog: Catalog | None, path: Path, servable: bool = True) -> tuple[NullTranslations, Stats]:
         st = Stats(total=len(self.ui_ids))
