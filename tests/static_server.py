@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from pathlib import Path
 from api.core.settings import ROOT, Settings
 from api.export import ExportResult, export
 from tests.browser.harness import _free_port, wait_until_up
+from tests.corpus import Corpus
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONF = ROOT / "deploy" / "nginx-static.conf"
@@ -87,3 +89,37 @@ def static_site(folder: Path | None = None, brotli: bool = False, **settings: ob
     finally:
         if own:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+SERVER = """
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from api.app import create_app
+from api.core.settings import Settings
+
+root, port, build, base = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+settings = Settings(content_dir=root / "content", locales_dir=root / "locales", base_url=base, build_folder=build,
+                    brotli_quality=4)
+uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+"""
+
+
+@contextmanager
+def corpus_server(corpus: Corpus, base_url: str | None = None) -> Iterator[str]:
+    """The app over a fixture corpus in its own uvicorn process (a real socket, as a partner or a proxy
+    sees it), its public origin `base_url` (default: its own address); yields its address."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    build = tempfile.mkdtemp(prefix="bothand-build-")
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(corpus.root), str(port), build,  # noqa: S603
+                             base_url or url], cwd=ROOT)
+    try:
+        wait_until_up(url + "/robots.txt", attempts=2400)  # a first build on a busy machine takes a while
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(build, ignore_errors=True)

@@ -19,9 +19,12 @@ import httpx
 import pytest
 
 from api.core.settings import ROOT
-from tests.browser.harness import _free_port, live_server, wait_until_up
+from tests.browser.harness import _free_port, wait_until_up
+from tests.corpus import SLUG as FIXTURE_SLUG
+from tests.corpus import make_corpus
+from tests.static_server import corpus_server
 
-SLUG = "medication-and-therapy"
+SLUG = FIXTURE_SLUG
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HOST = "bothand.test"  # the public name the tests give the proxy (the shipped file says bothand.example)
 TIMEOUT = 2  # seconds: client_header_timeout and client_body_timeout in the tests (shipped: 10s)
@@ -84,7 +87,8 @@ def running_nginx(upstream: str, prefix: Path, port: int) -> Iterator[Proxy]:
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     port = _free_port()
-    with live_server(env={"BOTHAND_BASE_URL": f"http://{HOST}:{port}"}) as app_url:
+    corpus = make_corpus(tmp_path_factory.mktemp("cdn-corpus"), tags=("es", "fr", "ar", "fa", "vi", "ht", "ko"))
+    with corpus_server(corpus, base_url=f"http://{HOST}:{port}") as app_url:
         prefix = tmp_path_factory.mktemp("nginx")
         with running_nginx(app_url.removeprefix("http://"), prefix, port) as started:
             yield started

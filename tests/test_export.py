@@ -8,13 +8,8 @@ import gzip
 import json
 import os
 import re
-import shutil
 import socket
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
@@ -28,14 +23,14 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.core.routes import ROUTES, Address, at
-from api.core.settings import ROOT, Settings
+from api.core.settings import Settings
 from api.core.snapshot import read_addresses
 from api.export import ExportError, ExportResult, export, file_for
-from tests.browser.harness import _free_port, wait_until_up
+from tests.browser.harness import _free_port
 from tests.conftest import BASE, FAST_BROTLI, SLUG, make_site
 from tests.corpus import Corpus
 from tests.htmltext import find
-from tests.static_server import export_for, running_nginx, static_site
+from tests.static_server import corpus_server, export_for, running_nginx, static_site
 
 HTML = "text/html; charset=utf-8"
 
@@ -518,37 +513,6 @@ def partner(request: pytest.FixtureRequest, site_copy: Corpus) -> Iterator[httpx
     with corpus_server(site_copy) if request.param == "app" else static_site(**sources(site_copy)) as url, \
             httpx.Client(base_url=url, timeout=30) as client:
         yield client
-
-
-SERVER = """
-import sys
-from pathlib import Path
-
-import uvicorn
-
-from api.app import create_app
-from api.core.settings import ROOT, Settings
-
-root, port, build = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-settings = Settings(content_dir=root / "content", locales_dir=root / "locales", base_url=f"http://127.0.0.1:{port}",
-                    build_folder=build, brotli_quality=4)
-uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-"""
-
-
-@contextmanager
-def corpus_server(corpus: Corpus) -> Iterator[str]:
-    """The app over a fixture corpus in its own uvicorn process (a real socket, as a partner sees it)."""
-    port = _free_port()
-    build = tempfile.mkdtemp(prefix="bothand-build-")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(corpus.root), str(port), build], cwd=ROOT)  # noqa: S603
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/robots.txt", attempts=2400)  # a first build on a busy machine
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(build, ignore_errors=True)
 
 
 def origin(client: httpx.Client) -> str:
