@@ -18,8 +18,9 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from api.core.locales import load_table
 from api.core.settings import ROOT, Settings
+from api.sources.catalogs import Catalogs
 from api.sources.conditions import load_conditions
-from api.sources.content import Faq, Heading, ListBlock, Quote, Table, parse_article
+from api.sources.content import Faq, Heading, ListBlock, Quote, Table, load_articles, parse_article
 from api.tools.checks import check_catalog
 from api.tools.cli import main as bothand
 from tests.conftest import BASE, FAST_BROTLI, REAL_SLUG
@@ -121,6 +122,22 @@ def test_the_real_article_is_served(real: TestClient, tag: str) -> None:
 def test_every_real_locale_is_listed(real: TestClient) -> None:
     listed = [loc["tag"] for loc in real.get("/api/v1/locales").json()["locales"]]
     assert listed == TABLE.tags
+
+
+def test_committed_catalogs_are_sound() -> None:
+    """Every committed catalog reads without a problem, and counts every segment of every article once
+    (how complete a language is belongs to `bothand status`: a translator's new locale starts empty)."""
+    articles = load_articles(ROOT / "content")
+    catalogs = Catalogs(ROOT / "locales", articles, TABLE.all)
+    for loc in TABLE:
+        for slug, article in articles.items():
+            stats = catalogs[loc.tag].article_stats[slug]
+            assert stats.total == len({s.source for s in article.segments()}), (loc.tag, slug, stats)
+            assert stats.translated + stats.fuzzy + stats.untranslated + stats.invalid == stats.total
+            assert stats.invalid == 0, (loc.tag, slug, stats)
+        assert catalogs[loc.tag].ui_stats.invalid == 0, (loc.tag, catalogs[loc.tag].ui_stats)
+    assert catalogs["es"].article_stats[REAL_SLUG].percent == 100  # the languages shipped today are complete
+    assert catalogs.problems == []
 
 
 def test_committed_catalogs_are_clean() -> None:
