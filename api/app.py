@@ -8,6 +8,7 @@ the server starts it (the ASGI lifespan), so a test, a tool or a type checker ca
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 
@@ -42,6 +43,7 @@ class LazyApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.app is None:
+            _log_to_terminal()
             settings = self.settings or Settings()
             self.app = create_app(settings)
             if self.watch:
@@ -52,6 +54,17 @@ class LazyApp:
         old, self.app = self.app, new  # one assignment: later requests see the new snapshot
         if old is not None:  # requests still reading the old packs get a minute to finish
             threading.Timer(RETIRE_AFTER, old.state.site.close).start()
+
+
+def _log_to_terminal() -> None:
+    """Show the build's lines (what it builds, what changed, how long) beside uvicorn's: under uvicorn
+    nothing configures the root logger, so INFO lines from api.* would be dropped silently."""
+    ours = logging.getLogger("api")
+    if not ours.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        ours.addHandler(handler)
+        ours.setLevel(logging.INFO)
 
 
 RETIRE_AFTER = 60.0  # seconds an old snapshot stays open after a swap
