@@ -16,9 +16,13 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from api.build import watch as watcher
+from api.build.freshness import is_current
 from api.build.startup import load_or_build
+from api.core import snapshot
 from api.core.settings import Settings
 from api.web import app as web
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -45,10 +49,26 @@ class LazyApp:
         if self.app is None:
             _log_to_terminal()
             settings = self.settings or Settings()
-            self.app = create_app(settings)
-            if self.watch:
-                self.stop = watcher.start(settings, lambda index: self.swap(web.create_app(settings, index)))
+            if not self.watch:
+                self.app = create_app(settings)
+            else:
+                self.app, first = self._start_watching(settings)
+                self.stop = watcher.start(settings, lambda index: self.swap(web.create_app(settings, index)), first)
         await self.app(scope, receive, send)
+
+    @staticmethod
+    def _start_watching(settings: Settings) -> tuple[Starlette, str | None]:
+        """The app to start with: a previous snapshot, even if the sources changed since (the watcher
+        rebuilds what changed at once and swaps it in), so start-up never waits for a build; or, with
+        no snapshot yet, the one built now."""
+        folder = settings.build_dir
+        index = snapshot.read_index(folder)
+        if index is None:
+            return create_app(settings), None
+        if is_current(settings, index, folder):
+            return web.create_app(settings, index), None
+        log.warning("serving the previous snapshot while the edits since are built")
+        return web.create_app(settings, index), "edits since the last build"
 
     def swap(self, new: Starlette) -> None:
         old, self.app = self.app, new  # one assignment: later requests see the new snapshot

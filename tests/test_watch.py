@@ -51,3 +51,24 @@ def test_an_edit_shows_without_a_restart_and_a_broken_one_keeps_the_old_page(
         assert _until(lambda: "closely linked, both ways." not in client.get(PAGE).text)
     assert app.stop is not None
     app.stop.set()
+
+
+def test_start_up_after_an_edit_serves_at_once_then_shows_the_edit(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """Start-up never waits for a build when there is a snapshot: the previous one answers at once,
+    and the edit made while the server was down appears when the rebuild is done."""
+    from api.build.builder import build
+
+    corpus = make_corpus(tmp_path / "corpus")
+    build(corpus.settings())
+    source = corpus.root / "content" / "sleep-and-mood.md"
+    source.write_text(source.read_text("utf-8").replace("closely linked.", "closely linked, both ways."), "utf-8")
+    caplog.set_level(logging.INFO)
+    app = LazyApp(watch=True, settings=corpus.settings())
+    with TestClient(app) as client:
+        first = client.get(PAGE)
+        assert first.status_code == 200
+        assert any("serving the previous snapshot" in r.getMessage() for r in caplog.records)
+        assert _until(lambda: "closely linked, both ways." in client.get(PAGE).text)
+    assert app.stop is not None
+    app.stop.set()

@@ -27,10 +27,9 @@ def watched(settings: Settings) -> list[Path]:
                         settings.crisis_file, settings.conditions_file) if p.exists()]
 
 
-def rebuild(settings: Settings, changed: set[str]) -> snapshot.Index | None:
+def rebuild(settings: Settings, why: str) -> snapshot.Index | None:
     """Build what changed; the new snapshot, or None (logged) when the build failed."""
-    names = sorted(Path(p).name for p in changed)
-    log.info("%s changed: rebuilding", ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
+    log.info("%s: rebuilding", why)
     try:
         build(settings)
     except Exception as exc:  # noqa: BLE001  # any failure: the previous snapshot keeps serving
@@ -39,21 +38,30 @@ def rebuild(settings: Settings, changed: set[str]) -> snapshot.Index | None:
     return snapshot.read_index(settings.build_dir)
 
 
+def _changed(changes: set[tuple[watchfiles.Change, str]]) -> str:
+    names = sorted({Path(path).name for _, path in changes})
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "") + " changed"
+
+
 def watch(settings: Settings, built: Callable[[snapshot.Index], None], stop: threading.Event,
-          ready: threading.Event | None = None) -> None:
-    """Until `stop` is set: after each batch of edits, rebuild and pass the new snapshot to `built`."""
+          ready: threading.Event | None = None, first: str | None = None) -> None:
+    """Until `stop` is set: after each batch of edits, rebuild and pass the new snapshot to `built`
+    (and once before any edit, when `first` says why)."""
     paths = watched(settings)
     if ready is not None:
         ready.set()
+    if first is not None and (index := rebuild(settings, first)) is not None:
+        built(index)
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=200, step=50, raise_interrupt=False):
-        index = rebuild(settings, {path for _, path in changes})
+        index = rebuild(settings, _changed(changes))
         if index is not None:
             built(index)
 
 
-def start(settings: Settings, built: Callable[[snapshot.Index], None]) -> threading.Event:
+def start(settings: Settings, built: Callable[[snapshot.Index], None], first: str | None = None) -> threading.Event:
     """Watch in a daemon thread; returns the event that stops it (once it is watching)."""
     stop, ready = threading.Event(), threading.Event()
-    threading.Thread(target=watch, args=(settings, built, stop, ready), name="bothand-watch", daemon=True).start()
+    threading.Thread(target=watch, args=(settings, built, stop, ready, first), name="bothand-watch",
+                     daemon=True).start()
     ready.wait(10)
     return stop
