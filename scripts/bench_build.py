@@ -1,6 +1,8 @@
 """Build figures (issue 23): cold build, rebuild with no edit, one translated segment, one English
-paragraph (in every locale), start-up after a one-segment edit, and peak RSS of each, for the real
-corpus and N synthetic copies of the article in every locale (scripts/synthetic_corpus.py).
+paragraph (in every locale), start-up after a one-segment edit (make serve's first answer, which
+does not wait for the rebuild; and a production start-up, which builds first), and peak RSS of
+each, for the real corpus and N synthetic copies of the article in every locale
+(scripts/synthetic_corpus.py).
 
 Usage: scripts/bench_build.py [N ...]   (default: 500; 0 skips the synthetic corpus)
 
@@ -34,6 +36,13 @@ settings = Settings(content_dir=tree / "content", locales_dir=tree / "locales", 
 if what == "start":
     from api.app import create_app
     create_app(settings)
+elif what == "serve":  # make serve: the first answer, while the edit is rebuilt in the background
+    import os
+    from starlette.testclient import TestClient
+    from api.app import LazyApp
+    with TestClient(LazyApp(watch=True, settings=settings), base_url=settings.base_url) as client:
+        assert client.get("/en/").status_code == 200
+    os._exit(0)  # not waiting for the background rebuild
 else:
     from api.build.builder import build
     build(settings, clean=what == "clean")
@@ -88,8 +97,10 @@ def measure(name: str, tree: Path) -> Row:
     say(f"{name}: one English paragraph")
     row.figures["one paragraph"] = run(tree, "build")
     edit_segment(tree)
+    say(f"{name}: make serve's first answer after a one-segment edit")
+    row.figures["make serve: first answer after one segment"] = run(tree, "serve")
     say(f"{name}: start-up after a one-segment edit")
-    row.figures["start-up after one segment"] = run(tree, "start")
+    row.figures["start-up (build first) after one segment"] = run(tree, "start")
     return row
 
 
