@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from api.build.page import Page, Renderer, body_of
 from api.core import models as m
@@ -56,19 +56,20 @@ class HelpNow:
                 cache[loc.tag] = country_options(self.builder.catalogs[loc.tag].ui, loc)
             return cache[loc.tag]
 
-        tags: dict[tuple[str, str | None], Markup] = {}
+        tags: dict[str, list[str]] = {}
 
         def option_tags(loc: Locale, selected: str | None) -> Markup:
             """The menu's <option>s (a country's name in the locale, or in English marked as such),
-            made once per locale and chosen country: every page's help-now block has them."""
-            key = (loc.tag, selected)
-            if key not in tags:
-                tags[key] = Markup("\n    ").join(
-                    Markup('<option value="{}"{}{}>{}</option>').format(
-                        o["code"], Markup(' lang="{}"').format(o["lang"]) if o["lang"] != loc.tag else "",
-                        Markup(" selected") if o["code"] == selected else "", o["name"])
-                    for o in options(loc))
-            return tags[key]
+            escaped once per locale (every page's help-now block has them); the chosen one selected."""
+            if loc.tag not in tags:
+                tags[loc.tag] = [f'<option value="{escape(o["code"])}"'
+                                 + (f' lang="{escape(o["lang"])}"' if o["lang"] != loc.tag else "")
+                                 + f">{escape(o['name'])}</option>" for o in options(loc)]
+            found = tags[loc.tag]
+            if selected is not None:
+                found = [tag.replace(">", " selected>", 1) if code == selected else tag
+                         for tag, code in zip(found, (o["code"] for o in options(loc)), strict=True)]
+            return Markup("\n    ".join(found))  # noqa: S704  # every value above went through escape()
 
         return {"country_options": options, "country_option_tags": option_tags,
                 "countries_with_lines": lambda: self.countries}
