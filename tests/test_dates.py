@@ -16,7 +16,7 @@ from api.app import create_app
 from api.build.dates import stamp_site
 from api.sources import ledger
 from api.tools.cli import main
-from tests.conftest import po_path, replace_msgstr
+from tests.conftest import REAL_SLUG, copy_real_project, po_path, replace_msgstr
 from tests.corpus import Corpus, make_corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -135,7 +135,9 @@ def test_a_broken_ledger_names_the_file(corpus: Corpus) -> None:
         ledger.read(corpus.root / "locales")
 
 
-def test_cli_stamp_and_check(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_stamp_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The real corpus still: `bothand stamp` takes --locales but reads the checkout's content/ (no --root).
+    project_copy = copy_real_project(tmp_path)
     locales = project_copy / "locales"
     assert main(["stamp", "--locales", str(locales), "--today", "2027-01-04"]) == 0
     assert main(["stamp", "--check", "--locales", str(locales)]) == 0
@@ -144,5 +146,5 @@ def test_cli_stamp_and_check(project_copy: Path, capsys: pytest.CaptureFixture[s
     before = ledger.path(locales).read_bytes()
     assert main(["stamp", "--check", "--locales", str(locales)]) == 1
     out = capsys.readouterr()
-    assert "es/medication-and-therapy: changed" in out.out and "make stamp" in out.err
+    assert f"es/{REAL_SLUG}: changed" in out.out and "make stamp" in out.err
     assert ledger.path(locales).read_bytes() == before

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.core.settings import ROOT, Settings
-from tests.conftest import BASE, FAST_BROTLI, SLUG
+from tests.conftest import BASE, FAST_BROTLI, SLUG, add_conditions
 from tests.conftest import SITE_LOCALES as LOCALES
 
 PROBLEM = "application/problem+json"
@@ -287,6 +287,7 @@ def many(project_copy: Path) -> TestClient:
     """Five articles: two coded `gad` (F41.1), three `anxiety` (F41), one of which is also `ptsd`."""
     conditions = project_copy / "conditions.yaml"
     conditions.write_text((ROOT / "conditions.yaml").read_text("utf-8") + EXTRA_CONDITION, "utf-8")
+    add_conditions(project_copy / "content" / f"{SLUG}.md")  # a `conditions:` line for the copies to change
     source = (project_copy / "content" / f"{SLUG}.md").read_text("utf-8")
     (project_copy / "content" / f"{SLUG}.md").unlink()
     for slug, day, ids in [("a-anxiety", "2026-11-01", "anxiety"), ("b-anxiety-ptsd", "2026-11-02", "anxiety, ptsd"),

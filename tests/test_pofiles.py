@@ -21,8 +21,8 @@ from tests.conftest import copy_real_project
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """The real content/ and locales/, still (issue 22): this module's edits name the real article's msgids;
-    moving it to the fixture corpus (tests/conftest.py's `project_copy`) is left to do."""
+    """The real catalogs (issue 22): `bothand update` must leave the committed catalogs as they are, so
+    that test reads the committed files (a copy: nothing is built)."""
     return copy_real_project(tmp_path)
 
 MSGFMT = shutil.which("msgfmt")
