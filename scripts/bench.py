@@ -467,7 +467,7 @@ def nginx(conf: str, prefix: Path, probe: str) -> Iterator[int]:
 def nginx_row(page: str) -> tuple[Load | None, Load | None, float, str]:
     """The exported article page under deploy/nginx-static.conf vs nginx serving one plain file of the
     same bytes (same wrk settings, one nginx worker each). Exports the real corpus's snapshot."""
-    if not (ROOT / "api" / "export.py").exists() or not (ROOT / "deploy" / "nginx-static.conf").exists():
+    if not (ROOT / "api" / "export" / "__init__.py").exists() or not (ROOT / "deploy" / "nginx-static.conf").exists():
         return None, None, 0.0, "n/a (no export yet)"
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         return None, None, 0.0, "n/a (no nginx: scripts/install-test-deps)"
