@@ -22,6 +22,7 @@ from pathlib import Path
 
 import msgspec
 
+from api.core.folders import swap_in
 from api.core.settings import BROTLI_QUALITY, GZIP_LEVEL, build_workers
 from api.core.snapshot import (
     ADDRESSES,
@@ -111,26 +112,25 @@ def write(folder: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], f
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = folder.with_name(folder.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        os.replace(folder, old)
-    os.replace(tmp, folder)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, folder)
 
 
-def _encode(body: bytes, media_type: str, brotli_quality: int) -> Encoded:
-    """A body's ETag and compressed variants: pure, so any worker may compute it."""
-    return etag_of(body), list(compress(body, media_type, brotli_quality).items())
+def _encode(body: bytes, etag: str, media_type: str, brotli_quality: int) -> Encoded:
+    """A body's compressed variants (with its ETag): pure, so any worker may compute it."""
+    return etag, list(compress(body, media_type, brotli_quality).items())
 
 
-def _reuse(draft: Draft, previous: Previous | None) -> Draft:
-    """The draft, its body replaced by the previous snapshot's copy when it has the same bytes."""
-    if previous is not None and isinstance(draft.body, bytes):
-        stored = previous.stored(etag_of(draft.body))
-        if stored is not None:
-            draft.body = stored
-    return draft
+def _reuse(draft: Draft, previous: Previous | None) -> str:
+    """The ETag of a new body ("" for a stored one); the draft's body becomes the previous snapshot's
+    copy when that has the same bytes."""
+    if isinstance(draft.body, Stored):
+        return ""
+    etag = etag_of(draft.body)
+    stored = previous.stored(etag) if previous is not None else None
+    if stored is not None:
+        draft.body = stored
+        return ""
+    return etag
 
 
 def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int, previous: Previous | None,
@@ -142,24 +142,24 @@ def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int, previou
     processes: brotli, zlib and hashlib release the GIL while they work, and a process pool (fork,
     bodies sent both ways) was slower than one thread on the real corpus (README, "Performance")."""
 
-    def check(draft: Draft) -> Draft:
+    def check(draft: Draft) -> tuple[Draft, str]:
         if draft.key in seen:
             raise ValueError(f"two resources at {draft.key}")
         seen[draft.key] = (draft.address.route, dict(draft.address.params))
-        return _reuse(draft, previous)
+        return draft, _reuse(draft, previous)
 
     if workers <= 1:
-        for draft in map(check, drafts):
+        for draft, etag in map(check, drafts):
             body = draft.body
-            yield draft, None if isinstance(body, Stored) else _encode(body, draft.media_type, brotli_quality)
+            yield draft, _encode(body, etag, draft.media_type, brotli_quality) if isinstance(body, bytes) else None
         return
     pending: deque[tuple[Draft, Future[Encoded] | None]] = deque()
     ahead = 0
     pool = ThreadPoolExecutor(workers, thread_name_prefix="compress")
     try:
-        for draft in map(check, drafts):
+        for draft, etag in map(check, drafts):
             body = draft.body
-            pending.append((draft, pool.submit(_encode, body, draft.media_type, brotli_quality)
+            pending.append((draft, pool.submit(_encode, body, etag, draft.media_type, brotli_quality)
                             if isinstance(body, bytes) else None))
             ahead += len(body) if isinstance(body, bytes) else 0
             while len(pending) > AHEAD_PER_WORKER * workers or (ahead > AHEAD_BYTES and len(pending) > 1):
@@ -259,9 +259,9 @@ def _compacted(packs: _Packs, resources: list[Resource]) -> tuple[list[Resource]
                     variants.append(Variant(v.encoding, v.offset, v.length, v.etag, numbers[v.pack]))
                     continue
                 if (v.pack, v.offset) not in moved:
-                    fd = fds.get(v.pack) or fds.setdefault(v.pack, os.open(packs.tmp / packs.names[v.pack],
-                                                                             os.O_RDONLY))
-                    moved[v.pack, v.offset] = packs.append(os.pread(fd, v.length, v.offset))[0]
+                    if v.pack not in fds:
+                        fds[v.pack] = os.open(packs.tmp / packs.names[v.pack], os.O_RDONLY)
+                    moved[v.pack, v.offset] = packs.append(os.pread(fds[v.pack], v.length, v.offset))[0]
                 variants.append(Variant(v.encoding, moved[v.pack, v.offset], v.length, v.etag, 0))
             out.append(msgspec.structs.replace(resource, variants=variants))
     finally:

@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 from api.build.startup import load_or_build
+from api.core.folders import swap_in
 from api.core.locales import LocaleTable
 from api.core.settings import Settings
 from api.core.snapshot import BodyCache, Index, Resource, read_addresses
@@ -76,12 +77,7 @@ def export(settings: Settings, out_dir: Path) -> ExportResult:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, out_dir)
     return ExportResult(folder=out_dir, snapshot=settings.build_dir, files=files, written=written, bytes=size,
                         seconds=time.perf_counter() - started, problems=problems)
 
