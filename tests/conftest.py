@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.core.locales import load_table, make_locale
+from api.core.locales import Locale, load_table, make_locale
 from api.core.settings import ROOT
+from api.sources.catalogs import Catalogs
+from api.sources.content import Article
 from tests.corpus import BASE_URL as BASE
 from tests.corpus import FAST_BROTLI, SLUG, Corpus, make_corpus
 
@@ -145,3 +147,14 @@ def corpus_app(corpus: Corpus) -> Starlette:
 def corpus_client(corpus_app: Starlette) -> Iterator[TestClient]:
     with TestClient(corpus_app, raise_server_exceptions=True) as c:
         yield c
+
+
+def assert_sound(catalogs: Catalogs, locales: Iterable[Locale], articles: Mapping[str, Article]) -> None:
+    """Each locale's catalogs count every segment of every article once, and serve nothing invalid."""
+    for loc in locales:
+        for slug, article in articles.items():
+            stats = catalogs[loc.tag].article_stats[slug]
+            assert stats.total == len({s.source for s in article.segments()}), (loc.tag, slug, stats)
+            assert stats.translated + stats.fuzzy + stats.untranslated + stats.invalid == stats.total
+            assert stats.invalid == 0, (loc.tag, slug, stats)
+        assert catalogs[loc.tag].ui_stats.invalid == 0, (loc.tag, catalogs[loc.tag].ui_stats)
