@@ -8,32 +8,30 @@ compresses each body. The server then only answers with ready bytes (api.web.ser
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import logging
 import time
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
-from babel.support import NullTranslations
 from jinja2 import Environment
 from markupsafe import Markup
 
 from api.build import inputs, store
+from api.build.articles import ArticleModels
 from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.openapi import document
-from api.build.page import Counts, Page, body_of
+from api.build.page import Counts, Made, Page, body_of
 from api.build.progress import shown
 from api.build.static import static_drafts
 from api.build.structured import article_meta
+from api.build.units import Record, Units, encode_summary
 from api.core import models as m
 from api.core import snapshot
-from api.core.contenthash import content_hash
 from api.core.locales import Locale, LocaleTable, load_table
 from api.core.resources import (
     API_PER_PAGE,
@@ -47,32 +45,24 @@ from api.core.resources import (
 )
 from api.core.routes import at
 from api.core.settings import Settings
-from api.core.snapshot import Draft, Stored
+from api.core.snapshot import Draft, Kept, Stored
 from api.core.urls import URLs
-from api.i18n.notices import translation_notice
 from api.i18n.templating import (
-    format_message,
     gettext_callables,
     locale_filters,
     make_environment,
-    native_digits,
 )
 from api.sources import ledger
-from api.sources.articles import Translated, translate_article
 from api.sources.cache import ParseCache
 from api.sources.catalogs import Catalogs
 from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
 from api.sources.crisis import contact_labels, crisis_block
 from api.sources.crisis_file import load_crisis
-from api.sources.topics import article_conditions, check_references, condition_models, topics, used_topic_ids
+from api.sources.topics import check_references, condition_models, topics, used_topic_ids
 
 log = logging.getLogger(__name__)
 
-LICENSE = (
-    "All rights reserved by the author. Partners may show articles unchanged, with the attribution "
-    "text, a link to the original, the translation notice and the crisis resources."
-)
 HOME_PER_PAGE = 20
 HTML = "text/html; charset=utf-8"
 ATOM_TYPE = "application/atom+xml"
@@ -97,90 +87,45 @@ class Builder:
         self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
         self.env.globals.update(self.help_now.template_globals())
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
-        self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
-        self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
         listing = files if files is not None else digests(settings)
         self.keys = inputs.Keys(inputs.key_base(settings, self.table, listing))
         self.memo = Memo(self.keys, previous)  # what the previous build made, by inputs (api/build/memo.py)
-
-    # Models ------------------------------------------------------------------------------------
-    def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
-        def line(tr: NullTranslations) -> str:
-            return str(tr.gettext("From %(site)s. Shown unchanged, with permission."))
-
-        text = format_message(line(ui), line(NullTranslations()), {"site": SITE_NAME})
-        return m.Attribution(text=text, lang=loc.tag, url=url, site=SITE_NAME)
-
-    @functools.cache  # noqa: B019  # one Builder per build: the cache lives exactly as long as the build
-    def _urls(self, loc: Locale, slug: str) -> m.Urls:
-        u = self.urls
-        return m.Urls(json=u.absolute(u.api_article(slug, loc)), html=u.absolute(u.article_page(loc, slug)),
-                      embed=u.absolute(u.embed(loc, slug)))
-
-    @functools.cache  # noqa: B019  # the same in every locale's answer: computed once per article
-    def _alternates(self, slug: str) -> list[m.Alternate]:
-        return [
-            m.Alternate(lang=other.tag, hreflang=other.tag, autonym=other.autonym, dir=other.dir,  # type: ignore[arg-type]
-                        percent=self.catalogs[other.tag].article_stats[slug].percent,
-                        **msgspec_fields(self._urls(other, slug)))
-            for other in self.table
-        ]
+        self.units = Units(self.keys.base, previous, self.sources, self.catalogs, self.table, self.ledger)
+        self.models = ArticleModels(self.urls, self.table, self.catalogs, self.ledger,
+                                    lambda loc, blocks: self.memo.body(loc, blocks, self._body))
+        self.dates = self.models.dates  # (tag, slug) -> localized `updated`
+        self.unstamped = self.models.unstamped  # translations whose text changed since the ledger was stamped
 
     def locale_models(self, loc: Locale) -> Page:
-        cats = self.catalogs[loc.tag]
-        crisis = crisis_block(self.crisis_heading, self.crisis, cats.ui, loc)
-        conditions = condition_models(self.conditions, cats.ui, loc, self.urls)
-        articles: list[m.Article] = []
-        summaries: list[m.Summary] = []
-        available = self.table.tags
+        """A locale's models: each article's, or its record when its unit is kept (api/build/units.py)."""
+        page = self._page(loc)
+        ui = self.memo.ui_digest(loc, page.cats.ui)
         for slug, source in self.sources.items():
-            tr = translate_article(source, cats)
-            updated = self.updated(loc, source, tr)
-            number = native_digits(format_decimal(tr.translation.segments_in_english, locale=loc.babel), loc)
-            notice = translation_notice(tr.translation, cats.ui, number)
-            urls = self._urls(loc, slug)
-            body = self.memo.body(loc, tr.blocks, self._body)  # the API's `html`, and what its pages show
-            digest = content_hash(m.to_builtins({
-                "slug": slug, "lang": loc.tag, "dir": loc.dir, "title": tr.title, "summary": tr.summary,
-                "published": source.published, "updated": updated, "reviewed": source.reviewed,
-                "blocks": tr.blocks, "html": body, "translation": tr.translation, "notice": notice,
-                "crisis": crisis}))
-            articles.append(m.Article(
-                slug=slug, lang=loc.tag, requested_lang=loc.tag, dir=loc.dir, title=tr.title,  # type: ignore[arg-type]
-                summary=tr.summary, published=source.published, updated=updated, reviewed=source.reviewed,
-                blocks=tr.blocks, html=body, translation=tr.translation, notice=notice, canonical_url=urls.html,
-                urls=urls, alternates=self._alternates(slug), content_hash=digest, license=LICENSE,
-                attribution=self._attribution(loc, cats.ui, urls.html), crisis=crisis,
-                conditions=article_conditions(source, conditions),
-            ))
-            summaries.append(m.Summary(
-                slug=slug, lang=loc.tag, dir=loc.dir, title=tr.title, summary=tr.summary,  # type: ignore[arg-type]
-                published=source.published, updated=updated, content_hash=digest,
-                translation=tr.translation, urls=urls, available_languages=available,
-                conditions=article_conditions(source, conditions),
-            ))
-        return Page(loc=loc, cats=cats, crisis=crisis, articles=articles, summaries=summaries, conditions=conditions)
+            key = self.units.key(loc, ui, slug)
+            reused = self.units.reuse(key, self.memo.old_bodies)
+            if reused is not None:
+                record, page.kept[slug], summary = reused
+                self.models.kept(loc, slug, record.updated, record.unstamped)
+                fragment, body = record.fragment, self.memo.kept_body(record.fragment)
+            else:
+                made = page.made[slug] = self.models.made(page, source, key)
+                summary, fragment, body = made.summary, made.fragment, made.article.html
+            page.summaries.append(summary)
+            page.fragments.append(fragment)
+            page.bodies.append(body)
+        return page
+
+    def _page(self, loc: Locale) -> Page:
+        cats = self.catalogs[loc.tag]
+        return Page(loc=loc, cats=cats, crisis=crisis_block(self.crisis_heading, self.crisis, cats.ui, loc),
+                    conditions=condition_models(self.conditions, cats.ui, loc, self.urls))
 
     def _body(self, loc: Locale, blocks: list[m.Block]) -> str:
         return self.env.get_template("_fragment.html").render(loc=loc, article_blocks=blocks).strip()
 
-    def updated(self, loc: Locale, source: Article, tr: Translated) -> dt.date:
-        """When the article last changed in this language: the English front matter's date, or for a
-        translation its date in locales/updated.json (api/ledger.py)."""
-        if loc.is_source:
-            self.dates[loc.tag, source.slug] = source.updated
-            return source.updated
-        stamped = self.ledger.get(source.slug, {}).get(loc.tag)
-        if self.ledger and (stamped is None or stamped.text != ledger.text_hash(tr)):
-            self.unstamped.append(f"{loc.tag}/{source.slug}")
-        day = self.dates[loc.tag, source.slug] = ledger.updated(self.ledger, source.slug, loc.tag, source.updated)
-        return day
-
     def text_hashes(self) -> ledger.Hashes:
         """The text hash of every article in every translation: what `bothand stamp` records."""
-        return {slug: {loc.tag: ledger.text_hash(translate_article(source, self.catalogs[loc.tag]))
-                       for loc in self.table if not loc.is_source}
-                for slug, source in self.sources.items()}
+        return self.models.text_hashes(self.sources)
 
     def locale_info(self, loc: Locale) -> m.LocaleInfo:
         cats = self.catalogs[loc.tag]
@@ -201,6 +146,10 @@ class Builder:
         return self.memo.page(page.loc, page.cats.ui, template, path, context,
                               lambda: self._render(template, page, path, context))
 
+    def fresh(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
+        """A page of a unit being rendered (api/build/units.py): its unit's key stands for its inputs."""
+        return self._render(template, page, path, context)
+
     def _render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes:
         u = self.urls
         loc = page.loc
@@ -216,16 +165,22 @@ class Builder:
         }
         return self.env.get_template(template).render(ctx).encode("utf-8")
 
-    def drafts(self) -> Iterator[snapshot.Draft]:
+    def drafts(self) -> Iterator[snapshot.Draft | Kept]:
         """Every resource of the site: each locale's pages and API answers, then what is site-wide."""
         data_summaries: dict[str, list[m.Summary]] = {}
         for loc in self.table:
             self.keys.forget()  # one locale's models at a time in memory
             page = self.locale_models(loc)
+            self.help_now.locale_blocks(page)  # before the units: their country embeds show them
+            page.topics = topics(page.conditions, page.summaries)
             data_summaries[loc.tag] = page.summaries
             yield from self._home_pages(page)
-            for article, summary in zip(page.articles, page.summaries, strict=True):
-                yield from self._article(page, article, summary)
+            for slug in self.sources:
+                kept = page.kept.get(slug)
+                if kept is not None:
+                    yield kept
+                else:
+                    yield from self._unit(page, page.made[slug])
             yield from self._locale_pages(page)
             yield from self.help_now.drafts(page)
             yield from self._api_lists(page)
@@ -233,6 +188,15 @@ class Builder:
         self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),
                                       summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
                                       crisis=self.help_now.blocks)
+
+    def _unit(self, page: Page, made: Made) -> Iterator[snapshot.Draft]:
+        """An article's resources in a locale, recorded as its unit for the next build."""
+        keys = []
+        for draft in chain(self._article(page, made.article, made.summary), self.help_now.embeds(page, made.article)):
+            keys.append(draft.key)
+            yield draft
+        self.units.remember(made.key, Record(keys, encode_summary(made.summary), made.updated, made.unstamped,
+                                             made.fragment))
 
     def _home_pages(self, page: Page) -> Iterator[snapshot.Draft]:
         lang = page.loc.tag
@@ -244,13 +208,13 @@ class Builder:
             address = at("home", lang=lang) if number == 1 else at("home_page", lang=lang, number=number)
             yield Draft(address, self.render("home.html", page, path, {
                 "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
-                "topics": topics(page.conditions, page.summaries),
+                "topics": page.topics,
             }), HTML, lang)
 
     def _article(self, page: Page, article: m.Article, summary: m.Summary) -> Iterator[snapshot.Draft]:
         """An article's page, its embeds, its API answer and its oEmbed answer."""
         u, loc, lang = self.urls, page.loc, page.loc.tag
-        yield Draft(at("article_page", lang=lang, slug=article.slug), self.render(
+        yield Draft(at("article_page", lang=lang, slug=article.slug), self.fresh(
             "article.html", page, f"articles/{article.slug}", {
                 "meta": article_meta(article, loc, self.table, u, SITE_NAME,
                                      u.absolute(u.named(loc, "developers")) + "#terms"),
@@ -260,7 +224,7 @@ class Builder:
         canonical = u.absolute(u.article_page(loc, article.slug))
         site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
         for resize in (True, False):
-            yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"), self.render(
+            yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"), self.fresh(
                 "embed.html", page, None, {
                     "article": article, "body": body_of(article), "notice": article.notice, "crisis": page.crisis,
                     "canonical": canonical, "site_link": site_link, "resize": resize,
@@ -273,7 +237,7 @@ class Builder:
     def _locale_pages(self, page: Page) -> Iterator[snapshot.Draft]:
         """Topic pages, the pages every language has, the feed and the error pages."""
         u, lang = self.urls, page.loc.tag
-        for topic in topics(page.conditions, page.summaries):
+        for topic in page.topics:
             yield Draft(at("topic", lang=lang, topic=topic.id), self.render(
                 "topic.html", page, f"topics/{topic.id}", {
                     "topic": topic.condition, "articles": topic.articles, "crisis": page.crisis,
@@ -288,7 +252,9 @@ class Builder:
         yield Draft(at("page", lang=lang, page="developers"), self.render("developers.html", page, "developers", {
             "example_slug": example, "base": u.origin, "embed_code": embed_code(u, page.loc, example, title),
         }), HTML, lang)
-        yield Draft(at("feed", lang=lang), atom(self.urls, self.table, page), ATOM_TYPE, lang)
+        yield Draft(at("feed", lang=lang), self.memo.page(page.loc, page.cats.ui, "feed.xml", None, {
+            "summaries": page.summaries, "bodies": page.fragments}, lambda: atom(self.urls, self.table, page)),
+            ATOM_TYPE, lang)
         for status, kind in ERRORS:
             problem = {"status": status, "kind": kind}
             yield Draft(at("error_page", lang=lang, status=status, kind=kind),
@@ -314,8 +280,11 @@ class Builder:
         yield Draft(at("openapi"), m.encode(document(list(self.sources), self.table.tags, u.origin,
                                                      self.api_examples(locale_list), self.settings.contact_email)),
                     JSON)
-        yield Draft(at("site_file", name="sitemap", ext="xml"),
-                    sitemap(self.urls, self.table, self.reader_paths(), PageDates(self.dates, self.sources)), XML)
+        paths, dates = self.reader_paths(), PageDates(self.dates, self.sources)
+        source = self._page(self.table.source)
+        yield Draft(at("site_file", name="sitemap", ext="xml"), self.memo.page(
+            source.loc, source.cats.ui, "sitemap.xml", None, {"paths": paths, "dates": sorted(self.dates.items())},
+            lambda: sitemap(self.urls, self.table, paths, dates)), XML)
         yield Draft(at("site_file", name="robots", ext="txt"), (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
             f"Sitemap: {u.absolute('/sitemap.xml')}\n").encode(), "text/plain; charset=utf-8")
@@ -327,10 +296,12 @@ class Builder:
         u = self.urls
         loc = self.table.source
         out: dict[str, tuple[str, Any]] = {"LocaleList": ("/api/v1/locales", m.to_builtins(locale_list))}
-        page = self.locale_models(loc)
-        if page.articles:
-            article, summary = page.articles[0], page.summaries[0]
-            listed = m.ArticleList(lang=loc.tag, page=1, per_page=1, total=len(page.summaries), articles=[summary])
+        if self.sources:
+            page = self._page(loc)
+            first = next(iter(self.sources.values()))
+            made = self.models.made(page, first, "")
+            article, summary = made.article, made.summary
+            listed = m.ArticleList(lang=loc.tag, page=1, per_page=1, total=len(self.sources), articles=[summary])
             out["Article"] = (u.api_article(article.slug, loc), m.to_builtins(article))
             out["ArticleList"] = (list_key(u, loc.tag, 1, 1), m.to_builtins(listed))
             out["OEmbed"] = (u.oembed(u.absolute(u.article_page(loc, summary.slug))),
@@ -342,10 +313,6 @@ class Builder:
         return ["", *(f"articles/{slug}" for slug in self.sources),
                 *(f"topics/{cid}" for cid in used_topic_ids(self.sources, self.conditions)),
                 "languages", "accessibility", "developers"]
-
-
-def msgspec_fields(struct: Any) -> dict[str, Any]:
-    return {name: getattr(struct, name) for name in struct.__struct_fields__}
 
 
 def build(settings: Settings, folder: Path | None = None, clean: bool = False) -> Path:
@@ -367,12 +334,13 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     fingerprinted = fingerprint(settings, files)
     store.write(folder, shown(builder.drafts(), len(previous.index.resources) if previous else None),
                 lambda: builder.data, fingerprinted, settings.brotli_quality,
-                previous=previous, extra=lambda: {**builder.memo.files(),
+                previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
                                                   SOURCES: sources(settings, files)})
     remember(folder, stamp, fingerprinted)
     cache.prune()
-    log.info("built %s (%s): %d pages rendered, %d reused, in %.1f s", folder, "; ".join(changed) or "nothing changed",
-             builder.memo.rendered, builder.memo.reused, time.perf_counter() - started)
+    log.info("built %s (%s): %d articles × locales rendered, %d kept; %d other pages rendered, %d reused; in %.1f s",
+             folder, "; ".join(changed) or "nothing changed", len(builder.units.new) - builder.units.kept,
+             builder.units.kept, builder.memo.rendered, builder.memo.reused, time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

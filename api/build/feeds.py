@@ -31,7 +31,7 @@ def atom(u: URLs, table: LocaleTable, page: Page) -> bytes:
     newest = max((s.updated for s in page.summaries), default=dt.date(2026, 1, 1))
     ET.SubElement(feed, "updated").text = _stamp(newest)
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = SITE_NAME
-    for summary, article in zip(page.summaries, page.articles, strict=True):
+    for summary, body in zip(page.summaries, page.bodies, strict=True):
         url = u.absolute(u.article_page(loc, summary.slug))
         entry = ET.SubElement(feed, "entry")
         ET.SubElement(entry, "id").text = url
@@ -45,7 +45,7 @@ def atom(u: URLs, table: LocaleTable, page: Page) -> bytes:
         ET.SubElement(entry, "updated").text = _stamp(summary.updated)
         ET.SubElement(entry, "summary", {"xml:lang": summary.summary.lang}).text = summary.summary.text
         # The whole sanitized body (the API's `html`): readers can read the article in their feed reader.
-        ET.SubElement(entry, "content", {"type": "html", "xml:lang": loc.tag}).text = article.html
+        ET.SubElement(entry, "content", {"type": "html", "xml:lang": loc.tag}).text = body
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
 
 

@@ -84,28 +84,32 @@ class HelpNow:
         return blocks
 
     def drafts(self, page: Page) -> Iterator[snapshot.Draft]:
-        """Help pages and country embeds of one locale."""
+        """The help pages of one locale (after :meth:`locale_blocks`)."""
         b = self.builder
         loc = page.loc
-        blocks = self.locale_blocks(page)
-        for country, block in blocks.items():
+        for country, block in self.blocks[loc.tag].items():
             chosen = None if country == "" else country
             path = None if chosen == OTHER else URLs.help(loc, chosen)[len(f"/{loc.tag}/"):]
             yield snapshot.Draft(help_address(loc, chosen), b.render("help.html", page, path, {
                 "crisis": block, "country": chosen,
                 "country_label": self.country_label(page, chosen),
             }), HTML, loc.tag)
-            if chosen is None or chosen in self.number_only:
+
+    def embeds(self, page: Page, article: m.Article) -> Iterator[snapshot.Draft]:
+        """An article's embeds with each country's block (part of its unit: api/build/units.py)."""
+        b = self.builder
+        loc = page.loc
+        canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
+        site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
+        for country, block in self.blocks[loc.tag].items():
+            if country == "" or country in self.number_only:
                 continue
-            for article in page.articles:
-                canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
-                site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
-                for resize in (True, False):
-                    yield snapshot.Draft(embed_address(loc, article.slug, chosen, resize), b.render(
-                        "embed.html", page, None, {
-                            "article": article, "body": body_of(article), "notice": article.notice, "crisis": block,
-                            "canonical": canonical, "site_link": site_link, "resize": resize,
-                        }), HTML, loc.tag, framable=True)
+            for resize in (True, False):
+                yield snapshot.Draft(embed_address(loc, article.slug, country, resize), b.fresh(
+                    "embed.html", page, None, {
+                        "article": article, "body": body_of(article), "notice": article.notice, "crisis": block,
+                        "canonical": canonical, "site_link": site_link, "resize": resize,
+                    }), HTML, loc.tag, framable=True)
 
     def country_label(self, page: Page, country: str | None) -> m.PlainText | None:
         if country is None or country == OTHER:

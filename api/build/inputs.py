@@ -66,6 +66,12 @@ def key_base(settings: Settings, table: LocaleTable, files: dict[str, str]) -> s
                                 [dataclasses.astuple(loc) for loc in table.all])).encode()).hexdigest()
 
 
+def _shared(value: object) -> bool:
+    """A model or dataclass (an article, a summary, a topic with its articles): one object that may stand
+    in many pages' contexts, digested once."""
+    return isinstance(value, msgspec.Struct) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
+
+
 class Keys:
     """The page keys of one build. A model shown on many pages (an article on its page and a dozen
     embeds, the help-now block on every page of a locale, a language's summaries on its lists) is
@@ -80,17 +86,17 @@ class Keys:
         """Drop the digests (and the models they keep alive): the build calls it between locales."""
         self.digests.clear()
 
-    def _digest(self, value: msgspec.Struct) -> bytes:
+    def _digest(self, value: object) -> bytes:
         found = self.digests.get(id(value))
         if found is None:
             found = self.digests[id(value)] = (value, hashlib.sha256(_ENCODER.encode(value)).digest())
         return found[1]
 
     def _compact(self, value: object) -> object:
-        if isinstance(value, msgspec.Struct):
+        if _shared(value):
             return self._digest(value)
-        if isinstance(value, list) and value and isinstance(value[0], msgspec.Struct):
-            return [self._digest(item) if isinstance(item, msgspec.Struct) else item for item in value]
+        if isinstance(value, list) and value and _shared(value[0]):
+            return [self._digest(item) if _shared(item) else item for item in value]
         return value
 
     def blocks_key(self, loc: Locale, blocks: list[Any]) -> str:
@@ -104,3 +110,8 @@ class Keys:
         digest = hashlib.sha256(f"{self.base}\0{loc.tag}\0{ui}\0{template}\0{path}\0".encode())
         digest.update(_ENCODER.encode({name: self._compact(value) for name, value in context.items()}))
         return digest.hexdigest()
+
+
+def encode(value: object) -> bytes:
+    """msgpack of plain values, models and dataclasses, for hashing (Markup, paths, Babel locales as text)."""
+    return _ENCODER.encode(value)

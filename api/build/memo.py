@@ -32,8 +32,7 @@ class Memo:
     def page(self, loc: Locale, ui: NullTranslations, template: str, path: str | None, context: dict[str, Any],
              render: Callable[[], bytes]) -> bytes | Stored:
         """The page's body: the previous snapshot's, if it was made from the same inputs, else `render()`."""
-        digest = self.ui.get(loc.tag) or self.ui.setdefault(loc.tag, inputs.ui_digest(ui))
-        made_of = self.keys.key(loc, digest, template, path, context)
+        made_of = self.keys.key(loc, self.ui_digest(loc, ui), template, path, context)
         etag = self.old_pages.get(made_of)
         stored = self.previous.stored(etag) if etag is not None and self.previous is not None else None
         if stored is not None:
@@ -45,13 +44,22 @@ class Memo:
         self.rendered += 1
         return body
 
-    def body(self, loc: Locale, blocks: list[Any], render: Callable[[Locale, list[Any]], str]) -> str:
-        """An article body's HTML: the previous build's for the same blocks in this locale, else `render()`."""
+    def ui_digest(self, loc: Locale, ui: NullTranslations) -> str:
+        return self.ui.get(loc.tag) or self.ui.setdefault(loc.tag, inputs.ui_digest(ui))
+
+    def body(self, loc: Locale, blocks: list[Any], render: Callable[[Locale, list[Any]], str]) -> tuple[str, str]:
+        """An article body's key and HTML: the previous build's for the same blocks in this locale, else
+        `render()`."""
         made_of = self.keys.blocks_key(loc, blocks)
         html = self.old_bodies.get(made_of)
         if html is None:
             html = render(loc, blocks)
         self.bodies[made_of] = html
+        return made_of, html
+
+    def kept_body(self, made_of: str) -> str:
+        """The HTML of a body a kept unit (api/build/units.py) has, carried into this build's memo."""
+        html = self.bodies[made_of] = self.old_bodies[made_of]
         return html
 
     def files(self) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ the builder, so the two modules do not import each other."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -12,10 +13,23 @@ from markupsafe import Markup
 from api.core import models as m
 from api.core.locales import Locale
 from api.core.settings import Settings
-from api.core.snapshot import Stored
+from api.core.snapshot import Kept, Stored
 from api.core.urls import URLs
 from api.sources.catalogs import Catalogs, LocaleCatalogs, Review, Stats
 from api.sources.crisis import Resource
+from api.sources.topics import Topic
+
+
+@dataclass(frozen=True)
+class Made:
+    """An article in a locale this build models and renders (its unit was not kept: api/build/units.py)."""
+
+    article: m.Article
+    summary: m.Summary
+    key: str  # its unit's key
+    fragment: str  # its body's key in the fragments memo
+    updated: dt.date
+    unstamped: bool
 
 
 @dataclass
@@ -25,9 +39,18 @@ class Page:
     loc: Locale
     cats: LocaleCatalogs
     crisis: m.Crisis
-    articles: list[m.Article]
-    summaries: list[m.Summary]
     conditions: dict[str, m.Condition] = field(default_factory=dict)  # every condition, by id (api.sources.topics)
+    summaries: list[m.Summary] = field(default_factory=list)  # every article's, in source order
+    fragments: list[str] = field(default_factory=list)  # each summary's body: its key in the fragments memo
+    bodies: list[str] = field(default_factory=list)  # and its HTML (the feed's entries)
+    made: dict[str, Made] = field(default_factory=dict)  # the units rendered this build, by slug
+    kept: dict[str, Kept] = field(default_factory=dict)  # the units kept whole from the previous build
+    topics: list[Topic] = field(default_factory=list)  # the conditions its articles are about, with them
+
+    @property
+    def articles(self) -> list[m.Article]:
+        """The articles modelled this build (every one, unless units were kept)."""
+        return [made.article for made in self.made.values()]
 
 
 @dataclass(frozen=True)
@@ -62,3 +85,5 @@ class Renderer(Protocol):
     crisis: tuple[Resource, ...]
 
     def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes | Stored: ...
+
+    def fresh(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes: ...

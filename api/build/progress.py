@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.core.snapshot import Draft
+from api.core.snapshot import Draft, Kept
 
 
-def shown(drafts: Iterator[Draft], total: int | None) -> Iterator[Draft]:
+def shown(drafts: Iterator[Draft | Kept], total: int | None) -> Iterator[Draft | Kept]:
     """The drafts, unchanged, with a progress bar on a terminal."""
     if not sys.stderr.isatty():
         yield from drafts
@@ -27,5 +27,6 @@ def shown(drafts: Iterator[Draft], total: int | None) -> Iterator[Draft]:
         task = progress.add_task("build", total=total, rate="…", key="")
         for draft in drafts:
             speed = progress.tasks[0].speed
-            progress.update(task, advance=1, key=draft.key[:60], rate=f"{speed:,.0f}" if speed else "…")
+            advance, key = (len(draft.resources), "") if isinstance(draft, Kept) else (1, draft.key[:60])
+            progress.update(task, advance=advance, key=key, rate=f"{speed:,.0f}" if speed else "…")
             yield draft

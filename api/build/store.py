@@ -32,6 +32,7 @@ from api.core.snapshot import (
     Draft,
     Encoding,
     Index,
+    Kept,
     Resource,
     SiteData,
     Stored,
@@ -63,6 +64,8 @@ class Previous:
         self.folder = folder
         self.index = index
         self.by_etag = {r.variants[0].etag: r.variants for r in index.resources if r.variants}
+        self._by_key: dict[str, Resource] | None = None
+        self._addresses: dict[str, tuple[str, dict[str, str]]] | None = None
 
     @classmethod
     def open(cls, folder: Path, brotli_quality: int) -> Previous | None:
@@ -85,6 +88,21 @@ class Previous:
         """The article bodies the previous build rendered, by the key of their blocks."""
         return self.memo(FRAGMENTS)
 
+    def kept(self, keys: list[str]) -> Kept | None:
+        """These resources of the previous snapshot, whole (None if it lacks one of them)."""
+        if self._by_key is None:
+            self._by_key = {r.key: r for r in self.index.resources}
+        if self._addresses is None:
+            try:
+                self._addresses = msgspec.msgpack.decode((self.folder / ADDRESSES).read_bytes(),
+                                                         type=dict[str, tuple[str, dict[str, str]]])
+            except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+                self._addresses = {}
+        found = [self._by_key.get(key) for key in keys]
+        if not all(found) or not all(key in self._addresses for key in keys):
+            return None
+        return Kept([r for r in found if r is not None], {key: self._addresses[key] for key in keys})
+
     def stored(self, etag: str) -> Stored | None:
         variants = self.by_etag.get(etag)
         return None if variants is None else Stored(etag, list(variants), self.folder, self.index.packs)
@@ -94,7 +112,7 @@ def encode_memo(memo: dict[str, str]) -> bytes:
     return msgspec.msgpack.encode(memo)
 
 
-def write(folder: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
+def write(folder: Path, drafts: Iterable[Draft | Kept], data: Callable[[], SiteData], fingerprint: str,
           brotli_quality: int = BROTLI_QUALITY, workers: int | None = None, previous: Previous | None = None,
           extra: Callable[[], dict[str, bytes]] | None = None) -> None:
     """Write a snapshot atomically: a reader of `folder` sees the old one or the new one, whole.
@@ -133,8 +151,8 @@ def _reuse(draft: Draft, previous: Previous | None) -> str:
     return etag
 
 
-def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int, previous: Previous | None,
-             seen: dict[str, tuple[str, dict[str, str]]]) -> Iterator[tuple[Draft, Encoded | None]]:
+def _encoded(drafts: Iterable[Draft | Kept], brotli_quality: int, workers: int, previous: Previous | None,
+             seen: dict[str, tuple[str, dict[str, str]]]) -> Iterator[tuple[Draft | Kept, Encoded | None]]:
     """Each draft with its ETag and compressed variants (None: stored before), in the drafts' order
     (so the pack's order, hence its bytes, never depends on which worker finished first). With more
     than one worker, a thread pool compresses up to AHEAD_PER_WORKER drafts per worker (and
@@ -142,7 +160,13 @@ def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int, previou
     processes: brotli, zlib and hashlib release the GIL while they work, and a process pool (fork,
     bodies sent both ways) was slower than one thread on the real corpus (README, "Performance")."""
 
-    def check(draft: Draft) -> tuple[Draft, str]:
+    def check(draft: Draft | Kept) -> tuple[Draft | Kept, str]:
+        if isinstance(draft, Kept):
+            for key, address in draft.addresses.items():
+                if key in seen:
+                    raise ValueError(f"two resources at {key}")
+                seen[key] = address
+            return draft, ""
         if draft.key in seen:
             raise ValueError(f"two resources at {draft.key}")
         seen[draft.key] = (draft.address.route, dict(draft.address.params))
@@ -150,21 +174,23 @@ def _encoded(drafts: Iterable[Draft], brotli_quality: int, workers: int, previou
 
     if workers <= 1:
         for draft, etag in map(check, drafts):
-            body = draft.body
-            yield draft, _encode(body, etag, draft.media_type, brotli_quality) if isinstance(body, bytes) else None
+            if isinstance(draft, Kept) or not isinstance(draft.body, bytes):
+                yield draft, None
+            else:
+                yield draft, _encode(draft.body, etag, draft.media_type, brotli_quality)
         return
-    pending: deque[tuple[Draft, Future[Encoded] | None]] = deque()
+    pending: deque[tuple[Draft | Kept, Future[Encoded] | None]] = deque()
     ahead = 0
     pool = ThreadPoolExecutor(workers, thread_name_prefix="compress")
     try:
         for draft, etag in map(check, drafts):
-            body = draft.body
+            body = None if isinstance(draft, Kept) else draft.body
             pending.append((draft, pool.submit(_encode, body, etag, draft.media_type, brotli_quality)
-                            if isinstance(body, bytes) else None))
+                            if not isinstance(draft, Kept) and isinstance(body, bytes) else None))
             ahead += len(body) if isinstance(body, bytes) else 0
             while len(pending) > AHEAD_PER_WORKER * workers or (ahead > AHEAD_BYTES and len(pending) > 1):
                 done, future = pending.popleft()
-                ahead -= len(done.body) if isinstance(done.body, bytes) else 0
+                ahead -= len(done.body) if isinstance(done, Draft) and isinstance(done.body, bytes) else 0
                 yield done, None if future is None else future.result()
         while pending:
             done, future = pending.popleft()
@@ -180,8 +206,14 @@ class _Packs:
         self.tmp = tmp
         numbers = [int(name.split("-")[1].split(".")[0]) for name in (previous.index.packs if previous else [])]
         self.new_name = PACK.format(max(numbers, default=0) + 1)
-        self.names = [self.new_name]
+        self.names: list[str] = []
         self.sources: dict[str, int] = {}  # linked pack path -> its number here
+        # The previous snapshot's packs first, in its order: a variant it stored keeps its pack number,
+        # so resources kept whole (Kept) are copied into the new index unchanged.
+        for name in previous.index.packs if previous else []:
+            self.linked(previous.folder, name)  # type: ignore[union-attr]
+        self.new = len(self.names)  # the new pack's number
+        self.names.append(self.new_name)
         self.fp = (tmp / self.new_name).open("wb")
         self.offset = 0
 
@@ -201,13 +233,16 @@ class _Packs:
         return number
 
 
-def _write(tmp: Path, drafts: Iterable[Draft], data: Callable[[], SiteData], fingerprint: str,
+def _write(tmp: Path, drafts: Iterable[Draft | Kept], data: Callable[[], SiteData], fingerprint: str,
            brotli_quality: int, workers: int, previous: Previous | None) -> None:
     resources: list[Resource] = []
     seen: dict[str, tuple[str, dict[str, str]]] = {}  # key -> (route, parameters): addresses.msgpack
     packs = _Packs(tmp, previous)
     try:
         for draft, encoded in _encoded(drafts, brotli_quality, workers, previous, seen):
+            if isinstance(draft, Kept):
+                resources.extend(draft.resources)
+                continue
             if isinstance(draft.body, Stored) or encoded is None:
                 stored = draft.body
                 variants = [Variant(v.encoding, v.offset, v.length, v.etag,
@@ -232,7 +267,7 @@ def _appended(packs: _Packs, body: bytes, etag: str, compressed: list[tuple[Enco
     for encoding, data in [("identity", body), *compressed]:
         offset, length = packs.append(data)
         suffix = "" if encoding == "identity" else "-" + ("gz" if encoding == "gzip" else encoding)
-        variants.append(Variant(encoding, offset, length, etag[:-1] + suffix + '"', 0))
+        variants.append(Variant(encoding, offset, length, etag[:-1] + suffix + '"', packs.new))
     return variants
 
 
@@ -243,8 +278,8 @@ def _compacted(packs: _Packs, resources: list[Resource]) -> tuple[list[Resource]
         for v in resource.variants:
             live[v.pack] += v.length
     sizes = [os.path.getsize(packs.tmp / name) for name in packs.names]
-    sizes[0] = packs.offset
-    keep = [n == 0 or (live[n] > 0 and live[n] >= MIN_LIVE * sizes[n]) for n in range(len(packs.names))]
+    sizes[packs.new] = packs.offset
+    keep = [n == packs.new or (live[n] > 0 and live[n] >= MIN_LIVE * sizes[n]) for n in range(len(packs.names))]
     if all(keep):
         return resources, packs.names
     numbers = {n: i for i, n in enumerate(n for n in range(len(packs.names)) if keep[n])}
@@ -262,7 +297,7 @@ def _compacted(packs: _Packs, resources: list[Resource]) -> tuple[list[Resource]
                     if v.pack not in fds:
                         fds[v.pack] = os.open(packs.tmp / packs.names[v.pack], os.O_RDONLY)
                     moved[v.pack, v.offset] = packs.append(os.pread(fds[v.pack], v.length, v.offset))[0]
-                variants.append(Variant(v.encoding, moved[v.pack, v.offset], v.length, v.etag, 0))
+                variants.append(Variant(v.encoding, moved[v.pack, v.offset], v.length, v.etag, numbers[packs.new]))
             out.append(msgspec.structs.replace(resource, variants=variants))
     finally:
         for fd in fds.values():

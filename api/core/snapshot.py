@@ -153,6 +153,19 @@ class Draft:
         self.framable = framable
 
 
+class Kept:
+    """Resources taken whole from the previous snapshot's index (an article in a locale whose inputs did
+    not change: api/build/units.py): neither rendered, nor hashed, nor compressed, nor looked up again.
+    Their variants keep their pack numbers, because a new snapshot lists the previous one's packs first,
+    in the same order (api/build/store.py)."""
+
+    __slots__ = ("resources", "addresses")
+
+    def __init__(self, resources: list[Resource], addresses: dict[str, tuple[str, dict[str, str]]]):
+        self.resources = resources
+        self.addresses = addresses  # each key's route and parameters, for addresses.msgpack
+
+
 def read_addresses(folder: Path) -> dict[str, Address]:
     """Each key's route and parameters (what the export names files by)."""
     raw = msgspec.msgpack.decode((folder / ADDRESSES).read_bytes(), type=dict[str, tuple[str, dict[str, str]]])

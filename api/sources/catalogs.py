@@ -215,6 +215,8 @@ class Catalogs:
         self.protected = protected  # help-now contact labels: their numbers and domains must survive
         self.problems: list[Problem] = []
         self.by_tag: dict[str, LocaleCatalogs] = {}
+        self._segments: dict[str, set[str]] = {}
+        self._all: set[tuple[str, str]] = set()
         ui_template = locales_dir / "ui.pot"
         self.ui_ids = (
             {_key(m) for m in read_catalog(ui_template) if m.id} if ui_template.exists() else set()
@@ -247,11 +249,19 @@ class Catalogs:
         lc.reviews["ui"] = _review(reviews_from(ui_cat) if ui_cat is not None else {}, "ui", None)
         return lc
 
+    def _sources(self, articles: dict[str, Article]) -> set[tuple[str, str]]:
+        """Every (slug, segment) the articles have, and each article's distinct segments: computed once,
+        not once per locale."""
+        if not self._segments:
+            self._segments = {slug: {s.source for s in a.segments()} for slug, a in articles.items()}
+            self._all = {(slug, source) for slug, found in self._segments.items() for source in found}
+        return self._all
+
     def _content(self, content: ContentFile | None, path: Path, articles: dict[str, Article],
                  ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
         """The servable translations of the text the articles use now, and counts per article
         (none servable when the file is not clean syntax: its translations count as invalid)."""
-        sources = {(a.slug, s.source) for a in articles.values() for s in a.segments()}
+        sources = self._sources(articles)
         served: dict[tuple[str, str], str] = {}
         found = content.entries if content is not None else {}
         for key, (string, fuzzy, line, problems) in found.items():
@@ -265,9 +275,9 @@ class Catalogs:
         # Obsolete entries per article, counted in one pass (per article, it was articles x messages).
         obsolete: Counter[str | None] = Counter(key[0] for key in found if key not in sources)
         obsolete.update(content.obsolete if content is not None else ())
-        for slug, article in articles.items():
+        for slug in articles:
             st = stats[slug] = Stats()
-            for source in {s.source for s in article.segments()}:
+            for source in self._segments[slug]:
                 st.total += 1
                 entry = found.get((slug, source))
                 if (slug, source) in served:
