@@ -35,9 +35,12 @@ class LazyApp:
     """An ASGI app that creates the real one (:func:`create_app`) on the server's first message:
     the lifespan start-up under uvicorn, or the first request under servers without lifespan.
 
-    With `watch` (BOTHAND_WATCH=1, what `make serve` sets), edits to the sources are rebuilt while
-    it serves (api/build/watch.py) and the new snapshot is swapped in whole: a request is answered
-    from the old snapshot or the new one, never a mix, and a failed rebuild keeps the old one."""
+    It starts from the previous snapshot when there is one, even if the sources changed since: the
+    edits are built in the background and the new snapshot swapped in whole when ready (a request is
+    answered from the old snapshot or the new one, never a mix; a failed build keeps the old one), so a
+    restart after an edit never refuses connections while it builds. With no snapshot yet, it builds
+    first. With `watch` (BOTHAND_WATCH=1, what `make serve` sets), later edits to the sources are
+    rebuilt too while it serves (api/build/watch.py)."""
 
     def __init__(self, watch: bool | None = None, settings: Settings | None = None) -> None:
         self.app: Starlette | None = None
@@ -49,15 +52,21 @@ class LazyApp:
         if self.app is None:
             _log_to_terminal()
             settings = self.settings or Settings()
-            if not self.watch:
-                self.app = create_app(settings)
-            else:
-                self.app, first = self._start_watching(settings)
+            self.app, first = self._start_from_previous(settings)
+            if self.watch:
                 self.stop = watcher.start(settings, lambda index: self.swap(web.create_app(settings, index)), first)
+            elif first is not None:
+                threading.Thread(target=self._build_once, args=(settings, first), name="bothand-build",
+                                 daemon=True).start()
         await self.app(scope, receive, send)
 
+    def _build_once(self, settings: Settings, why: str) -> None:
+        index = watcher.rebuild(settings, why)
+        if index is not None:
+            self.swap(web.create_app(settings, index))
+
     @staticmethod
-    def _start_watching(settings: Settings) -> tuple[Starlette, str | None]:
+    def _start_from_previous(settings: Settings) -> tuple[Starlette, str | None]:
         """The app to start with: a previous snapshot, even if the sources changed since (the watcher
         rebuilds what changed at once and swaps it in), so start-up never waits for a build; or, with
         no snapshot yet, the one built now."""

@@ -53,10 +53,12 @@ def test_an_edit_shows_without_a_restart_and_a_broken_one_keeps_the_old_page(
     app.stop.set()
 
 
-def test_start_up_after_an_edit_serves_at_once_then_shows_the_edit(tmp_path: Path,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("watch", [True, False], ids=["make serve", "production"])
+def test_start_up_after_an_edit_serves_at_once_then_shows_the_edit(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                                   watch: bool) -> None:
     """Start-up never waits for a build when there is a snapshot: the previous one answers at once,
-    and the edit made while the server was down appears when the rebuild is done."""
+    and the edit made while the server was down appears when the rebuild is done (with or without
+    watching for later edits)."""
     from api.build.builder import build
 
     corpus = make_corpus(tmp_path / "corpus")
@@ -64,11 +66,12 @@ def test_start_up_after_an_edit_serves_at_once_then_shows_the_edit(tmp_path: Pat
     source = corpus.root / "content" / "sleep-and-mood.md"
     source.write_text(source.read_text("utf-8").replace("closely linked.", "closely linked, both ways."), "utf-8")
     caplog.set_level(logging.INFO)
-    app = LazyApp(watch=True, settings=corpus.settings())
+    app = LazyApp(watch=watch, settings=corpus.settings())
     with TestClient(app) as client:
         first = client.get(PAGE)
         assert first.status_code == 200
         assert any("serving the previous snapshot" in r.getMessage() for r in caplog.records)
         assert _until(lambda: "closely linked, both ways." in client.get(PAGE).text)
-    assert app.stop is not None
-    app.stop.set()
+    assert (app.stop is not None) == watch
+    if app.stop is not None:
+        app.stop.set()
