@@ -13,8 +13,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from translate.storage import pypo
 
-from api.sources.catalogs import read_catalog
 from api.sources.pofiles import syntax_errors
+from api.sources.poread import read_catalog
 from api.tools.pomerge import merge, render, update_catalog
 from tests.conftest import copy_real_project
 

@@ -57,6 +57,9 @@ class ParseCache:
             return pickle.loads((self.folder / key).read_bytes())  # noqa: S301  # see the import
         return None
 
+    def has(self, key: str) -> bool:
+        return (self.folder / key).is_file()
+
     def put(self, key: str, value: Any) -> None:
         self.used.add(key)
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -23,40 +23,38 @@ no longer matches and a reviewed article reads as ``outdated``.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-import re
+import multiprocessing
+import threading
 from collections import Counter
 from collections.abc import Collection, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from api.core.locales import Locale
+from api.core.settings import build_workers
 from api.sources.cache import ParseCache
 from api.sources.content import Article
 from api.sources.messages import message_problems, plural_rule_problem
-from api.sources.pofiles import for_babel, syntax_errors
+from api.sources.poread import (
+    ContentFile,
+    Problem,
+    content_file,
+    parse_file,
+    read_catalog,
+    read_content,
+    reviews_from,
+)
 
 log = logging.getLogger(__name__)
 
-REVIEW_LINE = re.compile(r"^#?\s*Review:\s*(\S+)\s+(draft|reviewed)(?:\s+([0-9a-f]{6,64}))?\s*$", re.MULTILINE)
 HASH_LEN = 12
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -108,33 +106,6 @@ def _complete(msg: Message) -> bool:
     return all(msg.string) if isinstance(msg.string, (list, tuple)) else bool(msg.string)
 
 
-def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
-    return read_po(io.BytesIO(for_babel(path.read_bytes())), locale=locale, abort_invalid=strict)
-
-
-def read_leniently(path: Path, locale: str | None = None) -> Catalog:
-    """What Babel makes of a file that is not clean PO syntax (for counts and headers, never to
-    serve), without the warnings it prints to stdout: syntax_problems names every error."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return read_catalog(path, locale=locale)
-
-
-NOT_SERVED = "none of this file's translations are served (English instead) until it is fixed"
-
-
-def syntax_problems(path: Path) -> list[Problem]:
-    """Every PO syntax error of a catalog (api.sources.pofiles), with its line; empty if the file is clean."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [Problem(path, 0, f"cannot be read: {exc}")]
-    return [Problem(path, p.line, f"{p.message}; {NOT_SERVED}") for p in syntax_errors(data)]
-
-
-def reviews_from(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
-    return {m.group(1): (m.group(2), m.group(3)) for m in REVIEW_LINE.finditer(catalog.header_comment or "")}
-
-
 @dataclass
 class LocaleCatalogs:
     locale: Locale
@@ -157,45 +128,6 @@ class LocaleCatalogs:
             for name in ("total", "translated", "fuzzy", "untranslated", "invalid", "obsolete"):
                 setattr(total, name, getattr(total, name) + getattr(st, name))
         return total
-
-
-@dataclass(frozen=True)
-class ContentFile:
-    """What the build uses of a content.po, parsed and checked once (and kept in the parse cache).
-
-    entries: (msgctxt, msgid) -> (msgstr, fuzzy, line, problems); problems are checked only for
-    entries that could be served (translated, not fuzzy, in a file of clean syntax)."""
-
-    entries: dict[tuple[str, str], tuple[str, bool, int, tuple[str, ...]]]
-    obsolete: list[str | None]  # the msgctxt of each obsolete (#~) entry
-    reviews: dict[str, tuple[str, str | None]]
-    servable: bool
-    problems: list[Problem]
-
-
-def _content_file(path: Path, loc: Locale) -> ContentFile:
-    catalog, ok, problems = _parse(path, loc)
-    entries: dict[tuple[str, str], tuple[str, bool, int, tuple[str, ...]]] = {}
-    for msg in catalog if catalog is not None else []:
-        if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
-            continue  # the header, or a plural entry: article text has neither
-        checked = ok and not msg.fuzzy and bool(msg.string)
-        problems_of = tuple(message_problems(msg, "content", catalog.num_plurals)) if checked and catalog else ()
-        entries[(msg.context, msg.id)] = (msg.string, msg.fuzzy, msg.lineno or 0, problems_of)
-    obsolete = [m.context for m in catalog.obsolete.values()] if catalog is not None else []
-    return ContentFile(entries, obsolete, reviews_from(catalog) if catalog is not None else {}, ok, problems)
-
-
-def _parse(path: Path, loc: Locale) -> tuple[Catalog | None, bool, list[Problem]]:
-    """A catalog file read: the catalog, whether it may be served (clean syntax), its problems."""
-    errors = syntax_problems(path)
-    try:
-        catalog = read_leniently(path, loc.folder) if errors else read_catalog(path, locale=loc.folder)
-    except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
-        if not errors:
-            errors.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
-        return None, False, errors
-    return catalog, not errors, errors
 
 
 def _review(reviews: dict[str, tuple[str, str | None]], scope: str, source_hash: str | None) -> Review:
@@ -221,6 +153,8 @@ class Catalogs:
         self.ui_ids = (
             {_key(m) for m in read_catalog(ui_template) if m.id} if ui_template.exists() else set()
         )
+        locales = list(locales)
+        self._prefetch(locales)
         for loc in locales:
             self.by_tag[loc.tag] = self._load_locale(loc, articles)
         for problem in self.problems:
@@ -291,17 +225,48 @@ class Catalogs:
             st.obsolete = obsolete[slug]
         return served, stats
 
+    @staticmethod
+    def _content_key(cache: ParseCache, path: Path, loc: Locale) -> str:
+        return cache.key("content", str(path), loc.folder, path.read_bytes())
+
+    def _prefetch(self, locales: list[Locale]) -> None:
+        """Parse the content catalogs the cache lacks on every core (a cold build of a large site spends
+        most of its first seconds here: megabytes of PO per locale), into the cache.
+
+        Forked workers, and only while this process has no other thread (a server's watcher builds in
+        a thread: it parses one file at a time, serially): fork copies the caller's locks as they are."""
+        if self.cache is None or threading.active_count() > 1:
+            return
+        todo = []
+        for loc in locales:
+            path = self.locales_dir / loc.folder / "LC_MESSAGES" / "content.po"
+            if loc.is_source or not path.exists():
+                continue
+            if not self.cache.has(key := self._content_key(self.cache, path, loc)):
+                todo.append((key, path, loc))
+        workers = min(build_workers(), len(todo))
+        if workers < 2:
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parsed = pool.map(read_content, [path for _, path, _ in todo], [loc for _, _, loc in todo],
+                              [self.cache] * len(todo))
+            for (key, _, _), content in zip(todo, parsed, strict=True):
+                self.cache.put(key, content)
+
     def _read_content(self, path: Path, loc: Locale) -> ContentFile | None:
         """A content.po parsed and checked (from the parse cache when its bytes were seen before)."""
         if not path.exists():
             self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
             return None
         if self.cache is None:
-            content = _content_file(path, loc)
+            content = content_file(path, loc)
         else:
-            key = self.cache.key("content", str(path), loc.folder, path.read_bytes())
+            key = self._content_key(self.cache, path, loc)
             found = self.cache.get(key)
-            content = found if isinstance(found, ContentFile) else _content_file(path, loc)
+            if isinstance(found, ContentFile):
+                self.cache.used.update(found.parts)  # its parts stay for the next edit
+            content = found if isinstance(found, ContentFile) else read_content(path, loc, self.cache)
             if found is None:
                 self.cache.put(key, content)
         self.problems += content.problems
@@ -313,12 +278,12 @@ class Catalogs:
             self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
             return None, False
         if self.cache is None:
-            catalog, ok, problems = _parse(path, loc)
+            catalog, ok, problems = parse_file(path, loc)
         else:
             key = self.cache.key(str(path), loc.folder, path.read_bytes())
             found = self.cache.get(key)
             if found is None:
-                found = _parse(path, loc)
+                found = parse_file(path, loc)
                 self.cache.put(key, found)
             catalog, ok, problems = found
         self.problems += problems

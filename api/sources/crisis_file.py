@@ -17,8 +17,8 @@ from babel import UnknownLocaleError
 
 from api.core.countries import country_codes
 from api.i18n.negotiation import normalize_tag
-from api.sources.catalogs import Problem
 from api.sources.crisis import ANY, DIALABLE, ID, KINDS, STALE_MONTHS, Contact, EmergencyNumber, Resource
+from api.sources.poread import Problem
 
 
 class CrisisFileError(ValueError):

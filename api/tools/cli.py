@@ -54,7 +54,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     English in `#|` lines, gone ones obsolete). A catalog that is not clean PO syntax is left as it
     is (merging would make its damage look valid): its errors are printed, and the exit status is 1."""
     from api.core.locales import load_table
-    from api.sources.catalogs import read_catalog, syntax_problems
+    from api.sources.poread import read_catalog, syntax_problems
     from api.tools.pomerge import update_catalog
 
     root, settings = _project(args)

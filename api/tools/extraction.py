@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from api.core.settings import ROOT
-from api.sources.catalogs import read_catalog
+from api.sources.poread import read_catalog
 
 DOMAINS = {"content": "babel.cfg", "ui": "babel-ui.cfg"}
 PYBABEL_HEADER = ["--project=Bothand", "--version=1", "--copyright-holder=Bothand",

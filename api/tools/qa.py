@@ -24,7 +24,7 @@ from translate.filters import checks
 from translate.storage import factory
 
 from api.core.settings import ROOT
-from api.sources.catalogs import Problem, read_catalog
+from api.sources.poread import Problem, read_catalog
 
 EXCEPTIONS = ROOT / "locales" / "pofilter-exceptions.csv"
 HEADER = ["locale", "domain", "check", "msgid", "reason"]

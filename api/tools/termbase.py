@@ -19,7 +19,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from api.core.locales import load_table
-from api.sources.catalogs import Problem, read_catalog
+from api.sources.poread import Problem, read_catalog
 
 HEADER = ["source", "target", "explanation"]
 GLOSSARY = "glossary.csv"

@@ -1,0 +1,245 @@
+"""Reading PO files: Babel's reader, the syntax check that names every error, and a content.po read
+part by part (one part per article) so that an edit re-reads only the part it touched.
+
+A content.po of a large site is megabytes: 500 articles × ~60 segments. Reading and checking it
+whole took seconds, which made a one-segment edit cost as much as a cold start. :func:`read_content`
+splits the file at its articles (consecutive entries with the same msgctxt), keeps each part's
+parse in the parse cache (api/sources/cache.py) by the bytes of the header and of that part, and
+re-reads only the parts whose bytes changed, each with the header (which holds the plural rule and
+charset). A file with any syntax error, or a msgid defined in two parts, is read whole, so every
+problem is named exactly as :func:`content_file` names it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
+
+from api.core.locales import Locale
+from api.sources.cache import ParseCache
+from api.sources.messages import message_problems
+from api.sources.pofiles import for_babel, syntax_errors
+
+REVIEW_LINE = re.compile(r"^#?\s*Review:\s*(\S+)\s+(draft|reviewed)(?:\s+([0-9a-f]{6,64}))?\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def read_catalog(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
+    return read_po(io.BytesIO(for_babel(path.read_bytes())), locale=locale, abort_invalid=strict)
+
+
+def read_leniently(path: Path, locale: str | None = None) -> Catalog:
+    """What Babel makes of a file that is not clean PO syntax (for counts and headers, never to
+    serve), without the warnings it prints to stdout: syntax_problems names every error."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return read_catalog(path, locale=locale)
+
+
+NOT_SERVED = "none of this file's translations are served (English instead) until it is fixed"
+
+
+def syntax_problems(path: Path) -> list[Problem]:
+    """Every PO syntax error of a catalog (api.sources.pofiles), with its line; empty if the file is clean."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Problem(path, 0, f"cannot be read: {exc}")]
+    return [Problem(path, p.line, f"{p.message}; {NOT_SERVED}") for p in syntax_errors(data)]
+
+
+def reviews_from(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
+    return {m.group(1): (m.group(2), m.group(3)) for m in REVIEW_LINE.finditer(catalog.header_comment or "")}
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """What the build uses of a content.po, parsed and checked once (and kept in the parse cache).
+
+    entries: (msgctxt, msgid) -> (msgstr, fuzzy, line, problems); problems are checked only for
+    entries that could be served (translated, not fuzzy, in a file of clean syntax)."""
+
+    entries: dict[tuple[str, str], tuple[str, bool, int, tuple[str, ...]]]
+    obsolete: list[str | None]  # the msgctxt of each obsolete (#~) entry
+    reviews: dict[str, tuple[str, str | None]]
+    servable: bool
+    problems: list[Problem]
+    parts: tuple[str, ...] = ()  # the parse cache's keys of its parts (see read_content), to keep them
+
+
+def content_file(path: Path, loc: Locale) -> ContentFile:
+    """A content.po read whole (what :func:`read_content` does part by part)."""
+    return _whole(path, loc)[0]
+
+
+def parse_file(path: Path, loc: Locale) -> tuple[Catalog | None, bool, list[Problem]]:
+    """A catalog file read: the catalog, whether it may be served (clean syntax), its problems."""
+    errors = syntax_problems(path)
+    try:
+        catalog = read_leniently(path, loc.folder) if errors else read_catalog(path, locale=loc.folder)
+    except Exception as exc:  # noqa: BLE001  # a broken file must not take the site down
+        if not errors:
+            errors.append(Problem(path, getattr(exc, "lineno", 0), f"cannot be read: {exc}"))
+        return None, False, errors
+    return catalog, not errors, errors
+
+
+Entry = tuple[str, bool, int, tuple[str, ...]]  # msgstr, fuzzy, line, problems
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of a clean content.po, parsed: lines counted from the part's first line (0)."""
+
+    entries: dict[tuple[str, str], Entry]
+    obsolete: list[tuple[str | None, str]]  # (msgctxt, msgid) of each obsolete entry
+
+
+def _entries(catalog: Catalog, ok: bool, shift: int) -> dict[tuple[str, str], Entry]:
+    entries: dict[tuple[str, str], Entry] = {}
+    for msg in catalog:
+        if not isinstance(msg.id, str) or not msg.id or msg.context is None or not isinstance(msg.string, str):
+            continue  # the header, or a plural entry: article text has neither
+        checked = ok and not msg.fuzzy and bool(msg.string)
+        problems_of = tuple(message_problems(msg, "content", catalog.num_plurals)) if checked else ()
+        entries[(msg.context, msg.id)] = (msg.string, msg.fuzzy, (msg.lineno or 0) + shift, problems_of)
+    return entries
+
+
+def _split(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
+    """The header (the first entry, msgid "") and the parts: runs of entries with one msgctxt, each with
+    the index of its first line. None when the file does not start with a header."""
+    lines = data.split(b"\n")
+    blank = [n for n, line in enumerate(lines) if not line.strip()]
+    end = blank[0] if blank else len(lines)
+    if not any(line.startswith(b'msgid ""') for line in lines[:end]):
+        return None
+    parts: list[tuple[int, bytes]] = []
+    start, context = None, None
+    n = end
+    while n < len(lines):
+        if not lines[n].strip():
+            n += 1
+            continue
+        first = n
+        while n < len(lines) and lines[n].strip():
+            n += 1
+        found = next((line for line in lines[first:n] if line.startswith((b"msgctxt ", b"#~ msgctxt "))), None)
+        if start is None or (found is not None and found != context):
+            if start is not None:
+                parts.append((start, b"\n".join(lines[start:first]).rstrip(b"\n")))
+            start, context = first, found
+    if start is not None:
+        parts.append((start, b"\n".join(lines[start:]).rstrip(b"\n")))
+    return b"\n".join(lines[:end]), parts
+
+
+def _parse_part(header: bytes, part: bytes, loc: Locale) -> _Part | None:
+    """A part read with the header before it; None if it is not clean syntax (the file is then read whole)."""
+    text = header + b"\n\n" + part + b"\n"
+    if syntax_errors(text):
+        return None
+    catalog = read_po(io.BytesIO(for_babel(text)), locale=loc.folder)
+    shift = -(header.count(b"\n") + 3)  # after the header's lines and a blank one: the part's line 0
+    return _Part(_entries(catalog, True, shift), [(m.context, _msgid(m)) for m in catalog.obsolete.values()])
+
+
+def _sliced(whole: ContentFile, catalog_obsolete: list[tuple[int, str | None, str]],
+            parts: list[tuple[int, bytes]]) -> list[_Part] | None:
+    """The parts of a file read whole (clean), each entry in the part its line falls in."""
+    starts = [start + 1 for start, _ in parts]  # 1-based first line of each part
+    found: list[_Part] = [_Part({}, []) for _ in parts]
+
+    def part_of(line: int) -> int | None:
+        index = bisect.bisect_right(starts, line) - 1
+        return index if index >= 0 else None
+
+    for key, (string, fuzzy, line, problems) in whole.entries.items():
+        index = part_of(line)
+        if index is None:
+            return None
+        found[index].entries[key] = (string, fuzzy, line - starts[index], problems)
+    for line, context, msgid in catalog_obsolete:
+        index = part_of(line)
+        if index is None:
+            return None
+        found[index].obsolete.append((context, msgid))
+    return found
+
+
+def read_content(path: Path, loc: Locale, cache: ParseCache) -> ContentFile:
+    """A content.po parsed and checked, re-reading only the parts whose bytes the cache has not seen."""
+    split = _split(path.read_bytes())
+    if split is None:
+        return content_file(path, loc)
+    header, parts = split
+    keys = [cache.key("content-part", loc.folder, header, part) for _, part in parts]
+    got: list[_Part | None] = [found if isinstance(found := cache.get(key), _Part) else None for key in keys]
+    missing = [i for i, found in enumerate(got) if found is None]
+    if len(missing) > max(4, len(parts) // 4):  # most of it is new (a first build): read it whole, then cut
+        whole, obsolete = _whole(path, loc)
+        if not whole.servable or whole.problems or (sliced := _sliced(whole, obsolete, parts)) is None:
+            return whole
+        for key, cut in zip(keys, sliced, strict=True):
+            cache.put(key, cut)
+        return ContentFile(whole.entries, whole.obsolete, whole.reviews, True, [], tuple(keys))
+    done: list[_Part] = []
+    for key, (_, text), found in zip(keys, parts, got, strict=True):
+        if found is None:
+            found = _parse_part(header, text, loc)
+            if found is None:  # not clean syntax: read whole, which names every error
+                return content_file(path, loc)
+            cache.put(key, found)
+        done.append(found)
+    joined = _joined(parts, done)
+    if joined is None:  # a msgid defined in two parts: read whole, which names the duplicate
+        return content_file(path, loc)
+    header_catalog = read_po(io.BytesIO(for_babel(header + b"\n")), locale=loc.folder)
+    return ContentFile(joined[0], joined[1], reviews_from(header_catalog), True, [], tuple(keys))
+
+
+def _joined(parts: list[tuple[int, bytes]], done: list[_Part]) -> tuple[dict[tuple[str, str], Entry],
+                                                                       list[str | None]] | None:
+    """The parts' entries with their lines in the file, and the obsolete entries' msgctxt; None if a
+    msgid is defined in two parts."""
+    entries: dict[tuple[str, str], Entry] = {}
+    obsolete: list[str | None] = []
+    seen: set[tuple[str | None, str]] = set()
+    for (start, _), part in zip(parts, done, strict=True):
+        here = set(part.entries) | set(part.obsolete)
+        if here & seen:
+            return None
+        seen |= here
+        entries.update({key: (s, f, line + start + 1, p) for key, (s, f, line, p) in part.entries.items()})
+        obsolete += [context for context, _ in part.obsolete]
+    return entries, obsolete
+
+
+def _msgid(msg: Message) -> str:
+    return msg.id if isinstance(msg.id, str) else msg.id[0]
+
+
+def _whole(path: Path, loc: Locale) -> tuple[ContentFile, list[tuple[int, str | None, str]]]:
+    """:func:`content_file`, and the line, msgctxt and msgid of each obsolete entry (to cut it in parts)."""
+    catalog, ok, problems = parse_file(path, loc)
+    if catalog is None:
+        return ContentFile({}, [], {}, False, problems), []
+    entries = _entries(catalog, ok, 0)
+    obsolete = [(m.lineno or 0, m.context, _msgid(m)) for m in catalog.obsolete.values()]
+    return (ContentFile(entries, [m.context for m in catalog.obsolete.values()], reviews_from(catalog), ok,
+                        problems), obsolete)
