@@ -116,6 +116,22 @@ def test_check_names_a_wrong_value(tmp_path: Path, bad: str, message: str) -> No
     assert len(problems) == 1 and "'ca-988'" in problems[0].message, problems
 
 
+def test_every_mistake_is_named_at_once_on_its_own_line(tmp_path: Path) -> None:
+    """Faults deep in the file (a contact's kind, a misspelt field, a second resource's country) are all
+    reported, each on the line that holds it, in the field's own words."""
+    body = LINE.replace("kind: phone", "kind: fax").replace("verified:", "verifed:").replace(
+        "countries: [CA]", "countries: [CA, Canada]")
+    path = write_crisis(tmp_path, body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = read_crisis(path, TODAY)[2]
+    assert [(lines[p.line - 1].strip(), p.message) for p in problems] == [
+        ("countries: [CA, Canada]", "resource 'ca-988': `countries` has 'Canada', which is not an ISO 3166-1 "
+                                    "alpha-2 country code (upper case, e.g. US, CA, MX)"),
+        ("verifed: 2026-09-01", "resource 'ca-988': `verifed` is not a field here (a typo?)"),
+        ("- kind: fax", "resource 'ca-988': `kind` must be one of phone, sms, url, not 'fax'"),
+    ]
+
+
 def test_check_warns_when_a_line_was_verified_more_than_six_months_ago(tmp_path: Path) -> None:
     path = write_crisis(tmp_path, LINE)  # verified 2026-09-01
     settings = Settings(crisis_file=path)
