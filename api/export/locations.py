@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from api.core.routes import BY_NAME, PARAM, ROUTES, SHAPES, Address, Route
+from api.core.routes import BY_NAME, PARAM, ROUTES, SHAPES, Address, Route, match
 from api.core.snapshot import Index
 from api.export.files import ERRORS, ExportError
 from api.web.views.helpnow import FORGET
@@ -86,8 +86,9 @@ class Location:
 
 def _match(route: Route) -> str:
     if not route.params:
-        if re.search(r"[\s\"';{}$]", route.path):
-            raise ExportError(f"route {route.name!r}: its path cannot be an nginx location")
+        # nginx tries exact locations before any expression: only right if no earlier route takes the path.
+        if re.search(r"[\s\"';{}$]", route.path) or getattr(match(route.path), "route", None) != route.name:
+            raise ExportError(f"route {route.name!r}: its path cannot be an exact nginx location")
         return f"= {route.path}"
     return f'~ "^{pattern(route)}$"'
 

@@ -11,7 +11,7 @@ from babel.core import get_global
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.core.locales import LocaleTable
-from api.core.routes import BY_NAME, SHAPES, Address
+from api.core.routes import BY_NAME, ROUTES, SHAPES, Address
 from api.core.settings import Settings
 from api.core.snapshot import Index
 from api.export.files import ALTERNATIVES, ERRORS, ExportError
@@ -110,7 +110,10 @@ def _url_patterns(origin: str, tags: str) -> dict[str, str]:
     article_path = pattern(BY_NAME["article_page"], served | {"slug": "[A-Za-z0-9._~-]+"}, "bothand_o_",
                            slash=plain_or_encoded["/"])
     api_article = BY_NAME["api_article"].path
+    # What comes before the language in the URL of a page the export has (`/es/...`, `/embed/es/...`).
+    before_lang = {r.path[:r.path.index("{lang}")] for r in ROUTES if r.file and not r.internal and "{lang}" in r.path}
     return {
+        "lang_prefix": "(?:{})".format("|".join(literal(p) for p in sorted(before_lang, key=len, reverse=True))),
         # oEmbed's url=: our own article pages only, plain or percent-encoded.
         "oembed_url": f"^{origin_re}{article_path}$",
         "oembed_file": file_of("oembed", lang="${bothand_o_lang}", slug="${bothand_o_slug}"),
