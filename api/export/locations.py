@@ -84,7 +84,25 @@ class Location:
     media_type: str = ""  # where the app's media type is not the file extension's
 
 
+# A shape that can only match letters, digits, `_`, `~` and `-`: character classes of those (no negation),
+# groups, alternatives, quantifiers and such letters themselves.
+_SAFE_CLASS = re.compile(r"\[(?!\^)[A-Za-z0-9_~-]+\]")
+_SAFE_REST = re.compile(r"[A-Za-z0-9_~(){},:?*+|-]*")
+
+
+def _redirect_safe(route: Route) -> Route:
+    """`route`, if every parameter it captures is safe in a Location header (nothing that could split the
+    header or name another host); the export refuses a table whose shapes would let more through."""
+    for name in route.params:
+        if not _SAFE_REST.fullmatch(_SAFE_CLASS.sub("", route.shape(name))):
+            raise ExportError(f"route {route.name!r}: a redirect built from `{name}` ({route.shape(name)}) "
+                              "may only hold letters, digits, `_`, `~` and `-`")
+    return route
+
+
 def _match(route: Route) -> str:
+    if '"' in route.path:
+        raise ExportError(f"route {route.name!r}: its path cannot be an nginx location")
     if not route.params:
         # nginx tries exact locations before any expression: only right if no earlier route takes the path.
         if re.search(r"[\s\"';{}$]", route.path) or getattr(match(route.path), "route", None) != route.name:
@@ -133,11 +151,13 @@ def _root(route: Route) -> Location:
 
 
 def _slash(route: Route) -> Location:
+    _redirect_safe(route)
     # Built from the capture, never from $uri: only the characters of SHAPES["segment"] reach Location.
     return Location(route.name, _match(route), answer="301 " + path_of("home", lang="${bothand_segment}"))
 
 
 def _choose_language(route: Route) -> Location:
+    _redirect_safe(route)
     lang = "${bothand_lang}"
     return Location(route.name, _match(route), checks=[
         (f"!-f $document_root{file_of('home', lang=lang)}", "404"),  # a language this export has
@@ -145,6 +165,7 @@ def _choose_language(route: Route) -> Location:
 
 
 def _choose_country(route: Route) -> Location:
+    _redirect_safe(route)
     reader = "$bothand_reader_lang"
     return Location(route.name, _match(route), checks=[
         (f'$arg_next ~ "{SAFE_NEXT}"', "303 $arg_next"),
@@ -153,6 +174,7 @@ def _choose_country(route: Route) -> Location:
 
 
 def _help(route: Route) -> Location:
+    _redirect_safe(route)
     # The form's answer or the remembered country ($bothand_help_go, nginx-http.conf), else the page
     # without a country.
     return Location(route.name, _match(route), checks=[("$bothand_help_go", "303 $bothand_help_go")],
