@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from api.core.resources import API_PER_PAGE
 from api.core.routes import BY_NAME, PARAM, ROUTES, SHAPES, Address, Route, match
 from api.core.snapshot import Index
 from api.export.files import ERRORS, ExportError
@@ -127,7 +128,7 @@ def _no_query(route: Route) -> Location:
 def _api_list(route: Route) -> Location:
     # The default page size only (the one the Link headers name); any other parameter needs the app.
     return Location(route.name, _match(route), checks=[
-        ('$args !~ "^(?:(?:lang=[^&]*|page=[1-9][0-9]{0,6}|per_page=20)(?:&|$))*$"', "400"),
+        (f'$args !~ "^(?:(?:lang=[^&]*|page=[1-9][0-9]{{0,6}}|per_page={API_PER_PAGE})(?:&|$))*$"', "400"),
         ("$bothand_lang_arg = bad", "404")],
         files=[file_of(route.name, lang="$bothand_api_lang", page="$bothand_list_page")])
 
