@@ -269,6 +269,21 @@ def test_emergency_numbers_are_checked_with_their_line(tmp_path: Path) -> None:
     assert any("emergency number 999" in w.message and "https://example.org/999" in w.message for w in warnings)
 
 
+def test_an_emergency_number_is_for_named_countries_only(tmp_path: Path) -> None:
+    path = write_crisis(tmp_path, LINE)
+    path.write_text(path.read_text(encoding="utf-8") + textwrap.dedent("""\
+        emergency_numbers:
+          - numbers: ["999"]
+            for: ["*"]
+            source: https://example.org/999
+            verified: 2026-09-01
+        emergency_number: []
+        """), encoding="utf-8")
+    assert [p.message for p in read_crisis(path, TODAY)[2]] == [
+        "`for` has '*', which is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US, CA, MX)",
+        "`emergency_number` is not a field here (a typo?)"]
+
+
 def test_the_country_is_remembered_only_when_the_reader_asks(client: TestClient) -> None:
     client = TestClient(client.app)  # its own cookie jar
     r = client.get("/fr/help?country=CA&remember=1", follow_redirects=False)

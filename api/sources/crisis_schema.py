@@ -31,7 +31,11 @@ class Invalid(ValueError):
 
 
 class Country(str):
-    """An ISO 3166-1 alpha-2 code CLDR knows (`*` in a list: every country)."""
+    """An ISO 3166-1 alpha-2 code CLDR knows."""
+
+
+class Area(str):
+    """A Country, or `*`: every country (a resource's `countries` may list it)."""
 
 
 class Language(str):
@@ -57,10 +61,10 @@ def hook(today: dt.date) -> typing.Callable[[type, Any], Any]:
     """msgspec's dec_hook for the custom types, checking dates against `today`."""
 
     def decode(kind: type, value: Any) -> Any:
-        if kind is Country:
-            if not isinstance(value, str) or (value != ANY and value not in country_codes()):
+        if kind is Country or kind is Area:
+            if not isinstance(value, str) or (value not in country_codes() and not (kind is Area and value == ANY)):
                 raise Invalid("which is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US, CA, MX)")
-            return Country(value)
+            return kind(value)
         if kind is Language:
             if not isinstance(value, str) or (value != ANY and (normalize_tag(value) != value
                                                                  or not _babel_knows(value))):
@@ -107,7 +111,7 @@ class ResourceEntry(msgspec.Struct, forbid_unknown_fields=True):
                                     description="lower-case letters, digits and hyphens, e.g. `ca-988`")]
     name: Annotated[str, msgspec.Meta(pattern=NON_BLANK, description="a text: the service's own name")]
     description: Annotated[str, msgspec.Meta(pattern=NON_BLANK, description="a text: what it offers")]
-    countries: Annotated[Literal["*"] | Annotated[list[Country], msgspec.Meta(min_length=1)], msgspec.Meta(
+    countries: Annotated[Literal["*"] | Annotated[list[Area], msgspec.Meta(min_length=1)], msgspec.Meta(
         description='a list of ISO 3166-1 alpha-2 codes (e.g. [CA]) or "*" for every country')]
     languages: Annotated[Literal["*"] | Annotated[list[Language], msgspec.Meta(min_length=1)], msgspec.Meta(
         description='the BCP 47 tags of the languages it serves in (e.g. [en, fr]) or "*"')]
@@ -130,7 +134,7 @@ class NumberEntry(msgspec.Struct, forbid_unknown_fields=True):
     verified: Annotated[Day, msgspec.Meta(description="the date (YYYY-MM-DD, not in the future) it was last checked")]
 
 
-class CrisisFile(msgspec.Struct):
+class CrisisFile(msgspec.Struct, forbid_unknown_fields=True):
     heading: Annotated[str, msgspec.Meta(pattern=NON_BLANK, description="a text")]
     resources: Annotated[list[ResourceEntry], msgspec.Meta(
         min_length=1, description="a list of at least one resource")]
