@@ -30,7 +30,7 @@ def configured(export_dir: Path, port: int, host: str = "127.0.0.1", brotli: boo
     change to the file cannot silently bypass a test."""
     conf = CONF.read_text("utf-8")
     for old, new, count in [
-        ("include /srv/bothand/", f"include {export_dir}/", 2),
+        ("include /srv/bothand/", f"include {export_dir}/", 3),
         ("root /srv/bothand;", f"root {export_dir};", 1),
         ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};", 1),
         ("server_name bothand.example;", f"server_name {host};", 1),

@@ -116,6 +116,22 @@ def test_check_names_a_wrong_value(tmp_path: Path, bad: str, message: str) -> No
     assert len(problems) == 1 and "'ca-988'" in problems[0].message, problems
 
 
+def test_every_mistake_is_named_at_once_on_its_own_line(tmp_path: Path) -> None:
+    """Faults deep in the file (a contact's kind, a misspelt field, a second resource's country) are all
+    reported, each on the line that holds it, in the field's own words."""
+    body = LINE.replace("kind: phone", "kind: fax").replace("verified:", "verifed:").replace(
+        "countries: [CA]", "countries: [CA, Canada]")
+    path = write_crisis(tmp_path, body)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = read_crisis(path, TODAY)[2]
+    assert [(lines[p.line - 1].strip(), p.message) for p in problems] == [
+        ("countries: [CA, Canada]", "resource 'ca-988': `countries` has 'Canada', which is not an ISO 3166-1 "
+                                    "alpha-2 country code (upper case, e.g. US, CA, MX)"),
+        ("verifed: 2026-09-01", "resource 'ca-988': `verifed` is not a field here (a typo?)"),
+        ("- kind: fax", "resource 'ca-988': `kind` must be one of phone, sms, url, not 'fax'"),
+    ]
+
+
 def test_check_warns_when_a_line_was_verified_more_than_six_months_ago(tmp_path: Path) -> None:
     path = write_crisis(tmp_path, LINE)  # verified 2026-09-01
     settings = Settings(crisis_file=path)
@@ -251,6 +267,21 @@ def test_emergency_numbers_are_checked_with_their_line(tmp_path: Path) -> None:
     assert fields == ["`for`", "`numbers`", "`source`"] and all(p.line > CANADA_LINE + 10 for p in problems), problems
     warnings = crisis_warnings(Settings(crisis_file=path), dt.date(2027, 3, 2))
     assert any("emergency number 999" in w.message and "https://example.org/999" in w.message for w in warnings)
+
+
+def test_an_emergency_number_is_for_named_countries_only(tmp_path: Path) -> None:
+    path = write_crisis(tmp_path, LINE)
+    path.write_text(path.read_text(encoding="utf-8") + textwrap.dedent("""\
+        emergency_numbers:
+          - numbers: ["999"]
+            for: ["*"]
+            source: https://example.org/999
+            verified: 2026-09-01
+        emergency_number: []
+        """), encoding="utf-8")
+    assert [p.message for p in read_crisis(path, TODAY)[2]] == [
+        "`for` has '*', which is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US, CA, MX)",
+        "`emergency_number` is not a field here (a typo?)"]
 
 
 def test_the_country_is_remembered_only_when_the_reader_asks(client: TestClient) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -14,9 +15,10 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.build.dates import stamp_site
+from api.core.settings import ROOT
 from api.sources import ledger
 from api.tools.cli import main
-from tests.conftest import REAL_SLUG, copy_real_project, po_path, replace_msgstr
+from tests.conftest import po_path, replace_msgstr
 from tests.corpus import Corpus, make_corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -139,15 +141,22 @@ def test_a_broken_ledger_names_the_file(corpus: Corpus) -> None:
 
 
 def test_cli_stamp_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The real corpus still: `bothand stamp` takes --locales but reads the checkout's content/ (no --root).
-    project_copy = copy_real_project(tmp_path)
-    locales = project_copy / "locales"
-    assert main(["stamp", "--locales", str(locales), "--today", "2027-01-04"]) == 0
-    assert main(["stamp", "--check", "--locales", str(locales)]) == 0
+    corpus = make_corpus(tmp_path)  # `--root`: a fixture project, never the checkout's locales/
+    for name in ("crisis.yaml", "conditions.yaml"):  # the project's other sources (as a checkout has them)
+        shutil.copy(ROOT / name, corpus.root / name)
+    ledger.path(corpus.root / "locales").unlink(missing_ok=True)
+    root = ["--root", str(corpus.root)]
+    assert main(["stamp", "--check", *root]) == 1  # nothing stamped yet
     capsys.readouterr()
-    replace_msgstr(po_path(project_copy, "es", "content"), "When you’re navigating", "Cuando atraviesas algo.")
-    before = ledger.path(locales).read_bytes()
-    assert main(["stamp", "--check", "--locales", str(locales)]) == 1
+    assert main(["stamp", *root, "--today", "2027-01-04"]) == 0
+    assert f"locales/updated.json: es/{SLUG}: new, 2027-01-04" in capsys.readouterr().out
+    assert main(["stamp", "--check", *root]) == 0
+    edit_spanish(corpus)
+    before = ledger.path(corpus.root / "locales").read_bytes()
+    assert main(["stamp", "--check", *root]) == 1
     out = capsys.readouterr()
-    assert f"es/{REAL_SLUG}: changed" in out.out and "make stamp" in out.err
-    assert ledger.path(locales).read_bytes() == before
+    assert f"es/{SLUG}: changed" in out.out and "make stamp" in out.err
+    assert ledger.path(corpus.root / "locales").read_bytes() == before  # --check writes nothing
+    assert main(["stamp", *root, "--today", "2027-03-09"]) == 0
+    assert f"es/{SLUG}: changed, 2027-03-09" in capsys.readouterr().out
+    assert ledger.read(corpus.root / "locales")[SLUG]["es"].updated == dt.date(2027, 3, 9)

@@ -3,11 +3,13 @@ export served by nginx with deploy/nginx-static.conf answers as the app does."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import json
 import os
 import re
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,15 +24,16 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.core.routes import ROUTES, Address, at
+from api.core.routes import BY_NAME, HANDOUT_ROUTES, ROUTES, SHAPES, Address, at, match
 from api.core.settings import Settings
-from api.core.snapshot import read_addresses
-from api.export import ExportError, ExportResult, export, file_for
+from api.core.snapshot import read_addresses, read_index
+from api.export import ExportError, ExportResult, export, file_for, locations
+from api.export.nginx import nginx_locations
 from tests.browser.harness import _free_port
 from tests.conftest import BASE, FAST_BROTLI, SLUG, make_site
 from tests.corpus import Corpus
 from tests.htmltext import find
-from tests.static_server import corpus_server, export_for, running_nginx, static_site
+from tests.static_server import CONF, corpus_server, export_for, running_nginx, static_site
 
 HTML = "text/html; charset=utf-8"
 
@@ -420,6 +423,95 @@ def test_every_route_is_served_alike_by_the_app_and_nginx(static: Static) -> Non
                 continue
             mine, theirs = static.both(key)
             assert (mine.status_code, mine.content) == (theirs.status_code, theirs.content), key
+    # And nginx picks each URL by the location derived from the same route the app picks it by.
+    located = generated_locations(static.result.folder)
+    samples = {**ONLY_A_VIEW, **NOT_IN_THIS_CORPUS, **{name: keys[0] for name, keys in keys_of.items()}}
+    for route in ROUTES:
+        if not route.internal:
+            url = samples.get(route.name, route.path).split("?")[0]
+            assert nginx_location(located, url) == route.name == getattr(match(url), "route", None), url
+
+
+def generated_locations(export_dir: Path) -> list[tuple[str, str, re.Pattern[str] | None]]:
+    """The export's nginx-locations.conf: (route, exact path or "", regular expression or None), in order."""
+    out = []
+    text = (export_dir / "_bothand" / "nginx-locations.conf").read_text("utf-8")
+    for kind, where, route in re.findall(r'^location (=|~) "?(.*?)"? \{  # (\w+)$', text, re.M):
+        out.append((route, where if kind == "=" else "", re.compile(where.replace("(?<", "(?P<"))
+                    if kind == "~" else None))
+    return out
+
+
+def nginx_location(located: list[tuple[str, str, re.Pattern[str] | None]], url: str) -> str | None:
+    """Which route's location nginx picks for `url`: an exact one first, then the first expression."""
+    exact = [route for route, path, _ in located if path == url]
+    return exact[0] if exact else next((route for route, _, regex in located if regex and regex.search(url)), None)
+
+
+ROUTE_SEGMENTS = {part for route in ROUTES if not route.internal for part in route.path.split("/")
+                  if part and "{" not in part}
+
+
+def test_the_nginx_config_writes_no_url_of_a_route() -> None:
+    """deploy/nginx-static.conf names no route's path: every URL-shaped location comes from the table."""
+    conf = [line.split("#")[0] for line in CONF.read_text("utf-8").splitlines()]
+    locations = {line.strip().removeprefix("location ").removesuffix("{").strip()
+                 for line in conf if line.strip().startswith("location ")}
+    assert locations == {r"~ \.(?:html|gz|br)$", "/", "^~ /_errors/", "^~ /_bothand/", "^~ /_alt/"}
+    written = {part for line in conf for part in ROUTE_SEGMENTS if f"/{part}" in line.replace("\\", "")}
+    assert written == set()
+    assert "include /srv/bothand/_bothand/nginx-locations.conf;" in CONF.read_text("utf-8")
+
+
+@pytest.mark.parametrize(("route", "param", "wider"), [
+    ("choose_language", "lang", "[^/]+"), ("lang_slash", "segment", "[A-Za-z0-9.]+"), ("help", "lang", r"\S+"),
+    ("choose_country", "country", "[A-Z]{2}|none|.*"),
+])
+def test_no_redirect_is_built_from_a_wider_shape(route: str, param: str, wider: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export refuses a table whose shapes would let more than letters, digits, `_`, `~`, `-` reach a
+    Location header (`/\\evil` is another host to a browser; CR/LF would split the response)."""
+    spec = BY_NAME[route]
+    assert locations.BEHAVIOUR[route](spec).route == route  # the table as it is: fine
+    if param in dict(spec.shapes):
+        monkeypatch.setitem(BY_NAME, route, dataclasses.replace(spec, shapes=((param, wider),)))
+    else:
+        monkeypatch.setitem(SHAPES, param, wider)
+    with pytest.raises(ExportError, match="may only hold letters"):
+        locations.BEHAVIOUR[route](BY_NAME[route])
+
+
+def test_a_route_joining_the_table_is_served_by_nginx_with_no_config_written(
+        static: Static, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handouts (HANDOUT_ROUTES) join the table before the article page: nginx serves them, a query
+    variant included, with the right media type, from the generated locations alone."""
+    site = tmp_path / "site"
+    shutil.copytree(static.result.folder, site, symlinks=True)
+    pdfs = {f"es/articles/{SLUG}.pdf": b"%PDF plain", f"es/articles/{SLUG}.country-CA.pdf": b"%PDF CA",
+            f"es/articles/{SLUG}.large-print.pdf": b"%PDF large"}
+    for rel, body in pdfs.items():
+        (site / rel).write_bytes(body)
+    index = read_index(static.result.snapshot)
+    assert index is not None
+    at_article = next(i for i, route in enumerate(ROUTES) if route.name == "article_page")
+    monkeypatch.setattr(locations, "ROUTES", ROUTES[:at_article] + HANDOUT_ROUTES + ROUTES[at_article:])
+    for route in HANDOUT_ROUTES:
+        monkeypatch.setitem(BY_NAME, route.name, route)
+    conf = nginx_locations(index, read_addresses(static.result.snapshot), static.result.files)
+    (site / "_bothand" / "nginx-locations.conf").write_text(conf, "utf-8")
+    with running_nginx(site, _free_port(), tmp_path / "nginx") as url:
+        for path, body in [(f"/es/articles/{SLUG}.pdf", b"%PDF plain"),
+                           (f"/es/articles/{SLUG}.pdf?country=CA", b"%PDF CA"),
+                           (f"/es/articles/{SLUG}.pdf?country=MX", b"%PDF plain"),
+                           (f"/es/articles/{SLUG}.large-print.pdf", b"%PDF large")]:
+            r = httpx.get(url + path)
+            assert (r.status_code, r.content, r.headers["content-type"]) == (200, body, "application/pdf"), path
+            assert r.headers["content-language"] == "es"
+        article = httpx.get(f"{url}/es/articles/{SLUG}")
+        assert article.status_code == 200 and article.headers["content-type"] == HTML
+        assert httpx.get(f"{url}/fr/articles/{SLUG}.pdf").status_code == 404  # no such file
+    # Without the routes in the table, the same files are not URLs.
+    assert static.get(f"/es/articles/{SLUG}.pdf").status_code == 404
 
 
 # Hostile paths (issue 21): nothing in a path may reach a header, split a response or leave the site ---

@@ -129,3 +129,10 @@ def test_well_formed_headers_pick_the_preferred_served_language(ranges: list[tup
     if top > 0 and first is not None and first.lower() not in refused and TABLE.by_tag(first) is not None:
         # the most wanted range, a served tag, is served as is
         assert loc is not None and loc.tag == TABLE[first].tag, header
+
+
+@pytest.mark.parametrize("header", ["C", "C;q=1.000", "x-klingon", "i-default"])
+def test_a_range_with_no_language_subtag_matches_nothing(header: str) -> None:
+    """`C` is a POSIX locale name, not a language (Babel would read it as en_US_POSIX); Hypothesis
+    found it serving English, which the reader did not ask for."""
+    assert from_accept_language(header) is None

@@ -30,7 +30,7 @@ def catalog(tmp_path: Path) -> tuple[Path, object]:
     corpus = make_corpus(tmp_path / "corpus")
     path = po_path(corpus.root, "es", "content")
     header, *entries = path.read_text("utf-8").split("\n\n")
-    copies = [re.sub(r'^(#~ )?msgctxt "([^"]+)"', lambda m: f'{m[1] or ""}msgctxt "{m[2]}-{n}"', entry, flags=re.M)
+    copies = [re.sub(r'^(#~ )?msgctxt "([^"]+)"', rf'\1msgctxt "\2-{n}"', entry, flags=re.M)
               for n in range(COPIES) for entry in entries if entry.strip()]
     path.write_text("\n\n".join([header, *copies]) + "\n", "utf-8")
     loc = next(loc for loc in load_table(corpus.root / "locales").all if loc.tag == "es")

@@ -6,6 +6,10 @@ URL builder (api/core/urls.py), the web app's routes (api/web/app.py), the expor
 its nginx maps (api/export/) are all derived from this table; nothing parses a URL back into parts:
 the build records each resource's route and parameters (an :class:`Address`) beside the snapshot.
 
+Each parameter has a shape (:data:`SHAPES`, or the route's own `shapes`): what a host that matches URLs
+without the app (the export's nginx, api/export/locations.py) lets through. The app's views check the
+same and answer 404 for the rest; redirects are only ever built from parameters of these shapes.
+
 Keys that start with ``!`` are never URLs: pages a view picks (the help page for the remembered
 country, error pages). Their "path" is the key's pattern.
 """
@@ -18,6 +22,15 @@ from urllib.parse import quote, urlencode
 
 PARAM = re.compile(r"\{([a-z_]+)(?::[a-z]+)?\}")
 
+TAG = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"  # a language tag's shape (`es`, `pt-BR`, `zh-Hant`)
+SHAPES: dict[str, str] = {
+    "lang": TAG,
+    "country": r"[A-Z]{2}",  # ISO 3166-1 alpha-2, upper case (the app redirects `ca` to `CA`; a static host 404s)
+    "segment": r"[A-Za-z0-9_~-]+",  # safe in a Location header: nothing that could split it or leave the site
+}
+SEGMENT = r"[^/]+"  # any other parameter: one path segment, as Starlette matches it
+PATH = r"(?:[^/]+/)*[^/]+"  # `{name:path}`: slashes inside, but no empty segment and no trailing slash (a folder)
+
 
 @dataclass(frozen=True)
 class Route:
@@ -28,6 +41,7 @@ class Route:
     dynamic: bool = False  # a view answers it (besides any snapshot resource at the same URL)
     file_defaults: tuple[tuple[str, str], ...] = ()  # a file-name parameter the URL may leave out, and its value
     file_ignores: tuple[str, ...] = ()  # query parameters whose value follows from the others (not in the file name)
+    shapes: tuple[tuple[str, str], ...] = ()  # a parameter's shape on this route, where it is not SHAPES'
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -36,6 +50,12 @@ class Route:
     @property
     def internal(self) -> bool:
         return self.path.startswith("!")
+
+    def shape(self, name: str) -> str:
+        """The regular expression a value of path parameter `name` must match (see SHAPES)."""
+        if f"{{{name}:path}}" in self.path:
+            return PATH
+        return dict(self.shapes).get(name) or SHAPES.get(name, SEGMENT)
 
 
 # In the order Starlette tries them: the first route whose path matches a URL answers it.
@@ -52,12 +72,13 @@ ROUTES: tuple[Route, ...] = (
     Route("oembed", "/api/oembed", query=("url", "format"), file="api/oembed/{lang}/{slug}.json", dynamic=True,
           file_ignores=("url", "format")),  # url: the article page of {lang} and {slug}; format: json
     Route("choose_language", "/choose-language/{lang}", query=("next",), dynamic=True),
-    Route("choose_country", "/choose-country/{country}", query=("next",), dynamic=True),
+    Route("choose_country", "/choose-country/{country}", query=("next",), dynamic=True,
+          shapes=(("country", r"[A-Z]{2}|none"),)),  # `none` forgets the remembered country
     Route("embed", "/embed/{lang}/{slug}", query=("country", "resize"), file="embed/{lang}/{slug}{variant}.html",
           dynamic=True),
     Route("static", "/static/{name:path}", file="static/{name}", dynamic=True),
     Route("site_file", "/{name}.{ext}", file="{name}.{ext}", dynamic=True),  # sitemap.xml, robots.txt, favicon
-    Route("lang_slash", "/{lang}", dynamic=True),  # `/es` -> `/es/`
+    Route("lang_slash", "/{segment}", dynamic=True),  # `/es` -> `/es/` (any plain one-segment name)
     Route("home", "/{lang}/", file="{lang}/index.html", dynamic=True),
     Route("home_page", "/{lang}/page/{number}", file="{lang}/page/{number}.html", dynamic=True),
     Route("article_page", "/{lang}/articles/{slug}", file="{lang}/articles/{slug}.html", dynamic=True),

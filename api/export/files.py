@@ -18,6 +18,7 @@ ALTERNATIVES = "_alt"  # pages a view picks (`!help/...`): served only where the
 MANIFEST = "manifest.json"
 NGINX_HTTP = "nginx-http.conf"
 NGINX_SERVER = "nginx-server.conf"
+NGINX_LOCATIONS = "nginx-locations.conf"
 # mtimes: 2000-01-01T00:00:00Z plus up to 2^28 s (8.5 years) chosen by the content's hash.
 EPOCH = 946684800
 SPREAD = 2**28

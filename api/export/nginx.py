@@ -1,5 +1,6 @@
 """The nginx snippets deploy/nginx-static.conf includes: the maps that depend on an export (languages,
-origin, Link headers, cache lifetimes; templates/nginx-http.conf.j2) and the response headers (from
+origin, Link headers, cache lifetimes, media types; templates/nginx-http.conf.j2), the locations of the
+route table (locations.py, templates/nginx-locations.conf.j2) and the response headers (from
 api/web/http.py, so the app and the export send the same ones)."""
 
 from __future__ import annotations
@@ -10,11 +11,23 @@ from babel.core import get_global
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.core.locales import LocaleTable
+from api.core.routes import BY_NAME, ROUTES, SHAPES, Address
 from api.core.settings import Settings
 from api.core.snapshot import Index
 from api.export.files import ALTERNATIVES, ERRORS, ExportError
+from api.export.locations import (
+    CHARSET_TYPES,
+    MEDIA_TYPES,
+    file_of,
+    help_go,
+    literal,
+    locations,
+    path_of,
+    pattern,
+)
 from api.i18n.negotiation import Negotiator
 from api.web.http import CORS_HEADERS, CSP, PREFLIGHT_HEADERS, security_headers
+from api.web.views.helpnow import FORGET
 
 # nginx syntax, not HTML: nothing to escape (every value is quoted by _q or a fixed pattern).
 _TEMPLATES = Environment(loader=PackageLoader("api.export"), autoescape=False, trim_blocks=True,  # noqa: S701
@@ -71,25 +84,54 @@ def language_prefixes(table: LocaleTable) -> list[tuple[str, str]]:
 def nginx_http(index: Index, table: LocaleTable, settings: Settings, files: dict[str, str]) -> str:
     """The maps deploy/nginx-static.conf uses (http context): everything that depends on this export."""
     tags = _alternation(table.tags)
-    source = table.source.tag
-    prefixes = language_prefixes(table)
-    ranges = _alternation([name for names in language_names(table).values() for name in names])
     origin = index.data.origin
-    host_part = origin.split("://", 1)[1]
-    plain_or_encoded = {":": "(?::|%3A)", "/": "(?:/|%2F)"}
-    origin_re = "".join(plain_or_encoded.get(c, re.escape(c)) for c in f"{origin.split('://')[0]}://{host_part}/")
-    slash = plain_or_encoded["/"]
     cache = f"public, max-age={settings.max_age}, stale-while-revalidate={settings.stale_while_revalidate}"
-    secure = "; Secure" if origin.startswith("https:") else ""
     compressed = sorted({files[r.key] for r in index.resources if len(r.variants) > 1})
     links = sorted({(rel, value) for r in index.resources for name, value in r.headers if name.lower() == "link"
                     for rel in [files[r.key]]})
     return _TEMPLATES.get_template("nginx-http.conf.j2").render(
-        origin=origin, tags=tags, source=source, errors=ERRORS, alternatives=ALTERNATIVES, ranges=ranges,
-        cookie_tags=[(re.escape(t).replace(chr(92) + "-", "[-_]"), t) for t in table.tags], prefixes=prefixes,
-        origin_re=origin_re, slash=slash, secure=secure, cache=_q(cache),
-        links=[(rel, _q(value)) for rel, value in links], compressed=compressed, preflight=_preflight_maps(),
+        origin=origin, tags=tags, source=table.source.tag, errors=ERRORS, alternatives=ALTERNATIVES,
+        ranges=_alternation([name for names in language_names(table).values() for name in names]),
+        cookie_tags=[(re.escape(t).replace(chr(92) + "-", "[-_]"), t) for t in table.tags],
+        prefixes=language_prefixes(table), secure="; Secure" if origin.startswith("https:") else "",
+        cache=_q(cache), links=[(rel, _q(value)) for rel, value in links], compressed=compressed,
+        preflight=_preflight_maps(), types=sorted(MEDIA_TYPES.items()), charset_types=" ".join(CHARSET_TYPES),
+        urls=_url_patterns(origin, tags), help_go=help_go(),
+        first_page=dict(BY_NAME["api_articles"].file_defaults)["page"],
     )
+
+
+def _url_patterns(origin: str, tags: str) -> dict[str, str]:
+    """The maps' URL patterns, from the route table (api/core/routes.py)."""
+    scheme, host = origin.split("://", 1)
+    plain_or_encoded = {":": "(?::|%3A)", "/": "(?:/|%2F)"}
+    origin_re = "".join(plain_or_encoded.get(c, re.escape(c)) for c in f"{scheme}://{host}")
+    served = {"lang": tags}
+    article_path = pattern(BY_NAME["article_page"], served | {"slug": "[A-Za-z0-9._~-]+"}, "bothand_o_",
+                           slash=plain_or_encoded["/"])
+    api_article = BY_NAME["api_article"].path
+    # What comes before the language in the URL of a page the export has (`/es/...`, `/embed/es/...`).
+    before_lang = {r.path[:r.path.index("{lang}")] for r in ROUTES if r.file and not r.internal and "{lang}" in r.path}
+    return {
+        "lang_prefix": "(?:{})".format("|".join(literal(p) for p in sorted(before_lang, key=len, reverse=True))),
+        # oEmbed's url=: our own article pages only, plain or percent-encoded.
+        "oembed_url": f"^{origin_re}{article_path}$",
+        "oembed_file": file_of("oembed", lang="${bothand_o_lang}", slug="${bothand_o_slug}"),
+        "chosen_language": f"^{pattern(BY_NAME['choose_language'], served, 'bothand_cc_')}$",
+        "chosen_country": f"^{pattern(BY_NAME['choose_country'], {'country': SHAPES['country']}, 'bothand_cy_')}$",
+        "forgot_country": f"^{literal(path_of('choose_country', country=FORGET))}$",
+        "choose": "(?:{}|{})$".format(*(pattern(BY_NAME[name], prefix=None)
+                                         for name in ("choose_language", "choose_country"))),
+        "help": f"{pattern(BY_NAME['help'], prefix=None)}$",
+        # A missing article: under the article resource's path, or oEmbed.
+        "article_api": "(?:{}|{})".format(literal(api_article[:api_article.index("{")]),
+                                          literal(BY_NAME["oembed"].path)),
+    }
+
+
+def nginx_locations(index: Index, addresses: dict[str, Address], files: dict[str, str]) -> str:
+    """The locations deploy/nginx-static.conf includes (server context), one per route of the table."""
+    return _TEMPLATES.get_template("nginx-locations.conf.j2").render(locations=locations(index, addresses, files))
 
 
 def _preflight_maps() -> list[tuple[str, str]]:

@@ -23,8 +23,9 @@ bytes: gzip without a timestamp, so deterministic). ``_errors/problems/*.json`` 
 answers to what a static host cannot do (RFC 9457 problem details), and ``_bothand/`` holds the
 manifest (every file with its URL, media type, language, headers and encodings: what an object
 store upload needs) and the nginx snippets ``deploy/nginx-static.conf`` includes: the maps that
-depend on this export (languages, origin, Link headers, cache lifetimes) and the response headers
-(from :mod:`api.http`, so the app and the export send the same ones).
+depend on this export (languages, origin, Link headers, cache lifetimes), one location per route of
+the table (api/export/locations.py: the only URL patterns nginx has) and the response headers
+(from :mod:`api.web.http`, so the app and the export send the same ones).
 
 Output is deterministic: the same sources give byte-identical trees, including modification times.
 nginx derives ``ETag`` and ``Last-Modified`` from a file's mtime and size, so each file's mtime is
@@ -50,6 +51,7 @@ from api.export.files import (
     MANIFEST,
     META,
     NGINX_HTTP,
+    NGINX_LOCATIONS,
     NGINX_SERVER,
     SUFFIX,
     ExportError,
@@ -58,7 +60,7 @@ from api.export.files import (
     file_for,
     put,
 )
-from api.export.nginx import nginx_http, nginx_server
+from api.export.nginx import nginx_http, nginx_locations, nginx_server
 from api.export.problems import write_problems
 
 
@@ -112,6 +114,7 @@ def _write_tree(root: Path, index: Index, settings: Settings) -> tuple[dict[str,
     put(root / META / MANIFEST, as_json({"origin": index.data.origin, "tags": table.tags, "files": manifest}))
     put(root / META / NGINX_HTTP, nginx_http(index, table, settings, files).encode())
     put(root / META / NGINX_SERVER, nginx_server().encode())
+    put(root / META / NGINX_LOCATIONS, nginx_locations(index, addresses, files).encode())
     return files, problems
 
 

@@ -111,6 +111,8 @@ class Negotiator:
         exact = self.table.by_tag(tag)
         if exact is not None:
             return exact
+        if len(tag.replace("_", "-").split("-")[0]) < 2:  # `C` (Babel: en_US_POSIX), `x-…`, `i-…`: no language
+            return None
         try:
             parsed = BabelLocale.parse(tag.replace("-", "_"))
         except (ValueError, UnknownLocaleError, TypeError):

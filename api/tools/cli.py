@@ -5,7 +5,7 @@ its POT-Creation-Date would change, so re-running it on unchanged sources change
 ``update`` merges the templates into every catalog with Babel, writing previous-msgid (``#|``)
 lines that msgfmt accepts (api.sources.pofiles), and leaves a catalog with syntax errors untouched.
 ``check`` is what CI runs: every problem is printed as ``file:line: message``.
-``--root DIR`` runs extract, update and check on another copy of the project (tests do).
+``--root DIR`` runs extract, update, init, check and stamp on another copy of the project (tests do).
 """
 
 from __future__ import annotations
@@ -126,11 +126,10 @@ def cmd_stamp(args: argparse.Namespace) -> int:
     from api.build.dates import stamp_site
     from api.sources.ledger import path
 
-    settings = Settings(locales_dir=args.locales) if args.locales else Settings()
+    root, settings = _project(args)
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     changes = stamp_site(settings, today, write=not args.check)
-    file = path(settings.locales_dir)
-    shown = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+    shown = _shown(path(settings.locales_dir), root)
     for line in changes:
         print(f"{shown}: {line}")
     if args.check and changes:
@@ -237,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     stamp = sub.add_parser("stamp", help="date every translation whose text changed (locales/updated.json)")
     stamp.add_argument("--check", action="store_true", help="change nothing; fail if a translation needs a stamp")
     stamp.add_argument("--today", metavar="YYYY-MM-DD", help="the date to record (default: today)")
-    stamp.add_argument("--locales", type=Path, help="the catalogs folder (default: locales/)")
+    stamp.add_argument("--locales", type=Path, help="the catalogs folder (default: the project's locales/)")
+    stamp.add_argument("--root", type=Path, help=root_help)
     stamp.set_defaults(func=cmd_stamp)
     mirror = sub.add_parser(
         "mirror", help="keep a verified local copy of the articles (for clinic portals)",

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.core.problems import unknown_article, unknown_language
+from api.core.routes import SHAPES
 from api.i18n.negotiation import COOKIE
 from api.web.errors import Redirect
 from api.web.views.common import from_snapshot, reader_locale, site
@@ -48,12 +49,12 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
-# The one-segment names `/x` -> `/x/` redirects: the same characters deploy/nginx-static.conf redirects.
-PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-]+")
+# The one-segment names `/x` -> `/x/` redirects: the route table's shape, which nginx redirects too.
+PLAIN_SEGMENT = re.compile(SHAPES["segment"])
 
 
 def lang_slash(request: Request) -> Response:
-    segment = request.path_params["lang"]
+    segment = request.path_params["segment"]
     if not PLAIN_SEGMENT.fullmatch(segment):
         raise HTTPException(404)
     return RedirectResponse(f"/{segment}/", status_code=301)
