@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import brotli
 import pytest
 
 from api.build import store
+from api.build import workers as workers_module
 from api.build.builder import build
 from api.core import snapshot
 from api.core.routes import at
@@ -33,18 +34,44 @@ class _CountingPool(ThreadPoolExecutor):
         super().__init__(workers, **kwargs)
 
 
+class _CountingProcesses(ProcessPoolExecutor):
+    """Records the process pools the build starts (api/build/workers.py) and the jobs it gives them."""
+
+    sizes: list[int] = []
+    jobs = 0
+
+    def __init__(self, workers: int, **kwargs: Any):
+        _CountingProcesses.sizes.append(workers)
+        super().__init__(workers, **kwargs)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        _CountingProcesses.jobs += fn is not int
+        return super().submit(fn, *args, **kwargs)
+
+
 def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering (forked processes, a few articles x locales per job) and compression (threads) on
+    several workers give the snapshot one worker gives, byte for byte."""
     corpus = make_corpus(tmp_path / "corpus", grown=True)
     monkeypatch.setattr(store, "ThreadPoolExecutor", _CountingPool)
     monkeypatch.setattr(store, "AHEAD_PER_WORKER", 2)  # small batches: the writer waits on workers often
+    monkeypatch.setattr(workers_module, "ProcessPoolExecutor", _CountingProcesses)
+    monkeypatch.setattr(workers_module, "CHUNK", 2)  # many jobs, finishing out of order
+    # A test session may hold idle threads (test clients): the build forks its workers only when it is
+    # the process's only thread, which is what this test is about, not what it checks.
+    monkeypatch.setattr(workers_module.threading, "active_count", lambda: 1)
     built = {}
     for workers in (1, 3):
         monkeypatch.setenv("BOTHAND_BUILD_WORKERS", str(workers))
         _CountingPool.sizes.clear()
+        _CountingProcesses.sizes.clear()
+        _CountingProcesses.jobs = 0
         settings = corpus.settings(build_folder=tmp_path / f"build-{workers}", brotli_quality=0)
         assert settings.brotli_quality == BROTLI_QUALITY  # 0: the measured default, at any size
         built[workers] = _files(build(settings))
         assert _CountingPool.sizes == ([] if workers == 1 else [workers])
+        assert _CountingProcesses.sizes == ([] if workers == 1 else [workers])
+        assert (_CountingProcesses.jobs > 3) == (workers > 1)
 
     assert built[1] == built[3]
     index = snapshot.read_index(tmp_path / "build-3")

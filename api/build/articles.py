@@ -46,7 +46,8 @@ class ArticleModels:
         self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
 
     def made(self, page: Page, source: Article, key: str) -> Made:
-        """An article's models in a locale: the API's article and its summary."""
+        """An article's models in a locale: the API's article and its summary (its date is recorded by
+        the caller: this may run in a worker, api/build/workers.py)."""
         loc, cats, slug = page.loc, page.cats, source.slug
         tr = translate_article(source, cats)
         updated, unstamped = self.updated(loc, source, tr)
@@ -74,8 +75,8 @@ class ArticleModels:
         )
         return Made(article, summary, key, fragment, updated, unstamped)
 
-    def kept(self, loc: Locale, slug: str, updated: dt.date, unstamped: bool) -> None:
-        """What a kept unit's record says of its date (api/build/units.py)."""
+    def record(self, loc: Locale, slug: str, updated: dt.date, unstamped: bool) -> None:
+        """An article's date in a locale, from its models or its kept unit's record (api/build/units.py)."""
         self.dates[loc.tag, slug] = updated
         if unstamped:
             self.unstamped.append(f"{loc.tag}/{slug}")
@@ -85,14 +86,10 @@ class ArticleModels:
         translation its date in locales/updated.json (api/sources/ledger.py); and whether its text
         changed since that was stamped."""
         if loc.is_source:
-            self.dates[loc.tag, source.slug] = source.updated
             return source.updated, False
         stamped = self.ledger.get(source.slug, {}).get(loc.tag)
         unstamped = bool(self.ledger) and (stamped is None or stamped.text != ledger.text_hash(tr))
-        if unstamped:
-            self.unstamped.append(f"{loc.tag}/{source.slug}")
-        day = self.dates[loc.tag, source.slug] = ledger.updated(self.ledger, source.slug, loc.tag, source.updated)
-        return day, unstamped
+        return ledger.updated(self.ledger, source.slug, loc.tag, source.updated), unstamped
 
     def text_hashes(self, sources: dict[str, Article]) -> ledger.Hashes:
         """The text hash of every article in every translation: what `bothand stamp` records."""

@@ -30,6 +30,7 @@ from api.build.progress import shown
 from api.build.static import static_drafts
 from api.build.structured import article_meta
 from api.build.units import Record, Units, encode_summary
+from api.build.workers import Workers
 from api.core import models as m
 from api.core import snapshot
 from api.core.locales import Locale, LocaleTable, load_table
@@ -44,7 +45,7 @@ from api.core.resources import (
     oembed,
 )
 from api.core.routes import at
-from api.core.settings import Settings
+from api.core.settings import Settings, build_workers
 from api.core.snapshot import Draft, Kept, Stored
 from api.core.urls import URLs
 from api.i18n.templating import (
@@ -95,25 +96,51 @@ class Builder:
                                     lambda loc, blocks: self.memo.body(loc, blocks, self._body))
         self.dates = self.models.dates  # (tag, slug) -> localized `updated`
         self.unstamped = self.models.unstamped  # translations whose text changed since the ledger was stamped
+        self._unit_pages: dict[str, Page] = {}  # in a worker: each locale's page, made once
 
-    def locale_models(self, loc: Locale) -> Page:
-        """A locale's models: each article's, or its record when its unit is kept (api/build/units.py)."""
+    def plan(self, loc: Locale) -> Page:
+        """A locale's page, with its units: kept whole from the previous build, or to render (api/build/units.py)."""
         page = self._page(loc)
         ui = self.memo.ui_digest(loc, page.cats.ui)
-        for slug, source in self.sources.items():
+        for slug in self.sources:
             key = self.units.key(loc, ui, slug)
             reused = self.units.reuse(key, self.memo.old_bodies)
-            if reused is not None:
-                record, page.kept[slug], summary = reused
-                self.models.kept(loc, slug, record.updated, record.unstamped)
-                fragment, body = record.fragment, self.memo.kept_body(record.fragment)
-            else:
-                made = page.made[slug] = self.models.made(page, source, key)
-                summary, fragment, body = made.summary, made.fragment, made.article.html
-            page.summaries.append(summary)
-            page.fragments.append(fragment)
-            page.bodies.append(body)
+            if reused is None:
+                page.todo[slug] = key
+                continue
+            record, page.kept[slug], summary = reused
+            self.models.record(loc, slug, record.updated, record.unstamped)
+            page.listed[slug] = (summary, record.fragment, self.memo.kept_body(record.fragment))
         return page
+
+    def locale_models(self, loc: Locale) -> Page:
+        """A locale's models (its units' drafts aside): each article's, or its record when its unit is kept."""
+        page = self.plan(loc)
+        for slug, key in page.todo.items():
+            self._made(page, self.models.made(page, self.sources[slug], key))
+        page.close(list(self.sources))
+        return page
+
+    def _made(self, page: Page, made: Made) -> None:
+        """What the build keeps of a unit rendered here or in a worker (api/build/workers.py)."""
+        slug = made.summary.slug
+        page.made[slug] = made
+        page.listed[slug] = (made.summary, made.fragment, made.article.html)
+        self.memo.bodies[made.fragment] = made.article.html
+        self.models.record(page.loc, slug, made.updated, made.unstamped)
+
+    def unit_drafts(self, tag: str, todo: list[tuple[str, str]]) -> list[tuple[Made, list[Draft]]]:
+        """Units of one locale rendered: each one's models and resources (in a worker, or here)."""
+        page = self._unit_pages.get(tag)
+        if page is None:
+            page = self._unit_pages[tag] = self._page(self.table[tag])
+            self.help_now.locale_blocks(page)
+        out = []
+        for slug, key in todo:
+            made = self.models.made(page, self.sources[slug], key)
+            out.append((made, list(chain(self._article(page, made.article, made.summary),
+                                         self.help_now.embeds(page, made.article)))))
+        return out
 
     def _page(self, loc: Locale) -> Page:
         cats = self.catalogs[loc.tag]
@@ -165,22 +192,29 @@ class Builder:
         }
         return self.env.get_template(template).render(ctx).encode("utf-8")
 
-    def drafts(self) -> Iterator[snapshot.Draft | Kept]:
-        """Every resource of the site: each locale's pages and API answers, then what is site-wide."""
+    def drafts(self, workers: Workers | None = None) -> Iterator[snapshot.Draft | Kept]:
+        """Every resource of the site: each locale's articles, its pages and API lists, then what is site-wide.
+        Units to render are rendered by `workers` (default: here)."""
         data_summaries: dict[str, list[m.Summary]] = {}
-        for loc in self.table:
+        pages = [self.plan(loc) for loc in self.table]
+        rendered = (workers or Workers(self, 1)).units([(page.loc.tag, list(page.todo.items())) for page in pages])
+        for page in pages:
             self.keys.forget()  # one locale's models at a time in memory
-            page = self.locale_models(loc)
-            self.help_now.locale_blocks(page)  # before the units: their country embeds show them
-            page.topics = topics(page.conditions, page.summaries)
-            data_summaries[loc.tag] = page.summaries
-            yield from self._home_pages(page)
+            self.help_now.locale_blocks(page)  # the help pages and the data's blocks by country
             for slug in self.sources:
                 kept = page.kept.get(slug)
                 if kept is not None:
                     yield kept
-                else:
-                    yield from self._unit(page, page.made[slug])
+                    continue
+                made, drafts = next(rendered)
+                self._made(page, made)
+                yield from drafts
+                self.units.remember(made.key, Record([d.key for d in drafts], encode_summary(made.summary),
+                                                     made.updated, made.unstamped, made.fragment))
+            page.close(list(self.sources))
+            page.topics = topics(page.conditions, page.summaries)
+            data_summaries[page.loc.tag] = page.summaries
+            yield from self._home_pages(page)
             yield from self._locale_pages(page)
             yield from self.help_now.drafts(page)
             yield from self._api_lists(page)
@@ -188,15 +222,6 @@ class Builder:
         self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),
                                       summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
                                       crisis=self.help_now.blocks)
-
-    def _unit(self, page: Page, made: Made) -> Iterator[snapshot.Draft]:
-        """An article's resources in a locale, recorded as its unit for the next build."""
-        keys = []
-        for draft in chain(self._article(page, made.article, made.summary), self.help_now.embeds(page, made.article)):
-            keys.append(draft.key)
-            yield draft
-        self.units.remember(made.key, Record(keys, encode_summary(made.summary), made.updated, made.unstamped,
-                                             made.fragment))
 
     def _home_pages(self, page: Page) -> Iterator[snapshot.Draft]:
         lang = page.loc.tag
@@ -332,10 +357,14 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
     fingerprinted = fingerprint(settings, files)
-    store.write(folder, shown(builder.drafts(), len(previous.index.resources) if previous else None),
-                lambda: builder.data, fingerprinted, settings.brotli_quality,
-                previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
-                                                  SOURCES: sources(settings, files)})
+    workers = Workers(builder, build_workers())  # before the writer starts its threads (api/build/workers.py)
+    try:
+        store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
+                    lambda: builder.data, fingerprinted, settings.brotli_quality,
+                    previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
+                                                      SOURCES: sources(settings, files)})
+    finally:
+        workers.close()
     remember(folder, stamp, fingerprinted)
     cache.prune()
     log.info("built %s (%s): %d articles × locales rendered, %d kept; %d other pages rendered, %d reused; in %.1f s",

@@ -43,9 +43,17 @@ class Page:
     summaries: list[m.Summary] = field(default_factory=list)  # every article's, in source order
     fragments: list[str] = field(default_factory=list)  # each summary's body: its key in the fragments memo
     bodies: list[str] = field(default_factory=list)  # and its HTML (the feed's entries)
+    todo: dict[str, str] = field(default_factory=dict)  # the units to render this build: slug -> unit key
     made: dict[str, Made] = field(default_factory=dict)  # the units rendered this build, by slug
     kept: dict[str, Kept] = field(default_factory=dict)  # the units kept whole from the previous build
     topics: list[Topic] = field(default_factory=list)  # the conditions its articles are about, with them
+    listed: dict[str, tuple[m.Summary, str, str]] = field(default_factory=dict)  # slug -> summary, fragment, body
+
+    def close(self, slugs: list[str]) -> None:
+        """Every unit is made or kept: list their summaries, fragments and bodies in the articles' order."""
+        self.summaries = [self.listed[slug][0] for slug in slugs]
+        self.fragments = [self.listed[slug][1] for slug in slugs]
+        self.bodies = [self.listed[slug][2] for slug in slugs]
 
     @property
     def articles(self) -> list[m.Article]:
