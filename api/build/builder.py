@@ -24,6 +24,7 @@ from markupsafe import Markup
 from api.build import inputs, store
 from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
+from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.openapi import document
@@ -102,6 +103,7 @@ class Builder:
         listing = files if files is not None else digests(settings)
         self.keys = inputs.Keys(inputs.key_base(settings, self.table, listing))
         self.memo = Memo(self.keys, previous)  # what the previous build made, by inputs (api/build/memo.py)
+        self.handouts = Handouts(settings.handouts, self.urls, self.help_now, self.keys.base, previous)  # PDFs
 
     # Models ------------------------------------------------------------------------------------
     def _attribution(self, loc: Locale, ui: NullTranslations, url: str) -> m.Attribution:
@@ -224,8 +226,10 @@ class Builder:
             page = self.locale_models(loc)
             data_summaries[loc.tag] = page.summaries
             yield from self._home_pages(page)
-            for article, summary in zip(page.articles, page.summaries, strict=True):
-                yield from self._article(page, article, summary)
+            for n, summary in enumerate(page.summaries):  # each article gains its handouts (api/build/handouts)
+                page.articles[n], handouts = self.handouts.of(page, page.articles[n])
+                yield from self._article(page, page.articles[n], summary)
+                yield from handouts
             yield from self._locale_pages(page)
             yield from self.help_now.drafts(page)
             yield from self._api_lists(page)
@@ -329,7 +333,7 @@ class Builder:
         out: dict[str, tuple[str, Any]] = {"LocaleList": ("/api/v1/locales", m.to_builtins(locale_list))}
         page = self.locale_models(loc)
         if page.articles:
-            article, summary = page.articles[0], page.summaries[0]
+            article, summary = self.handouts.attach(loc, page.articles[0]), page.summaries[0]
             listed = m.ArticleList(lang=loc.tag, page=1, per_page=1, total=len(page.summaries), articles=[summary])
             out["Article"] = (u.api_article(article.slug, loc), m.to_builtins(article))
             out["ArticleList"] = (list_key(u, loc.tag, 1, 1), m.to_builtins(listed))
@@ -365,14 +369,18 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
     fingerprinted = fingerprint(settings, files)
-    store.write(folder, shown(builder.drafts(), len(previous.index.resources) if previous else None),
-                lambda: builder.data, fingerprinted, settings.brotli_quality,
-                previous=previous, extra=lambda: {**builder.memo.files(),
-                                                  SOURCES: sources(settings, files)})
+    try:
+        store.write(folder, shown(builder.drafts(), len(previous.index.resources) if previous else None),
+                    lambda: builder.data, fingerprinted, settings.brotli_quality,
+                    previous=previous, extra=lambda: {**builder.memo.files(), **builder.handouts.files(),
+                                                      SOURCES: sources(settings, files)})
+    finally:
+        builder.handouts.close()
     remember(folder, stamp, fingerprinted)
     cache.prune()
-    log.info("built %s (%s): %d pages rendered, %d reused, in %.1f s", folder, "; ".join(changed) or "nothing changed",
-             builder.memo.rendered, builder.memo.reused, time.perf_counter() - started)
+    log.info("built %s (%s): %d pages rendered, %d reused, %d handouts rendered, %d reused, in %.1f s", folder,
+             "; ".join(changed) or "nothing changed", builder.memo.rendered, builder.memo.reused,
+             builder.handouts.rendered, builder.handouts.reused, time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

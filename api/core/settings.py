@@ -68,6 +68,9 @@ class Settings:
     brotli_quality: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BROTLI_QUALITY", "0") or 0))
     # Bytes of bodies the server keeps in memory; the rest are read from the snapshot on demand.
     body_cache: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BODY_CACHE_MB", "64")) * 2**20)
+    # Printable PDF handouts of every article x locale (issue 25; api/build/handouts): BOTHAND_HANDOUTS=0 builds
+    # none (the bench's "without handouts" row; the article's `handouts` is then empty and no page links one).
+    handouts: bool = field(default_factory=lambda: os.environ.get("BOTHAND_HANDOUTS", "1").strip() != "0")
     max_age: int = 300  # seconds a CDN or browser may reuse a response without asking
     stale_while_revalidate: int = 86400
 
