@@ -37,6 +37,12 @@ def atom(u: URLs, table: LocaleTable, page: Page) -> bytes:
         ET.SubElement(entry, "id").text = url
         ET.SubElement(entry, "title", {"xml:lang": summary.title.lang}).text = summary.title.text
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+        for handout in article.handouts:
+            # The printable PDF is an alternate; Atom allows one per type and language (RFC 4287, 4.1.1),
+            # so the large-print one is a related link.
+            ET.SubElement(entry, "link", {"rel": "related" if handout.large_print else "alternate",
+                                          "type": handout.media_type, "hreflang": loc.tag, "href": handout.url,
+                                          "length": str(handout.bytes)})
         for other in table:
             if other != loc:
                 ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "hreflang": other.tag,
