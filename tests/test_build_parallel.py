@@ -12,6 +12,7 @@ import pytest
 
 from api.build import store
 from api.build.builder import build
+from api.build.handouts import drafts
 from api.core import snapshot
 from api.core.routes import at
 from api.core.settings import BROTLI_QUALITY, Settings, build_workers
@@ -37,14 +38,24 @@ def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monk
     corpus = make_corpus(tmp_path / "corpus", grown=True)
     monkeypatch.setattr(store, "ThreadPoolExecutor", _CountingPool)
     monkeypatch.setattr(store, "AHEAD_PER_WORKER", 2)  # small batches: the writer waits on workers often
+    processes: list[int] = []  # the handouts' process pools (api/build/handouts/drafts.py)
+
+    class CountingProcesses(drafts.ProcessPoolExecutor):
+        def __init__(self, workers: int, **kwargs: Any):
+            processes.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(drafts, "ProcessPoolExecutor", CountingProcesses)
     built = {}
     for workers in (1, 3):
         monkeypatch.setenv("BOTHAND_BUILD_WORKERS", str(workers))
         _CountingPool.sizes.clear()
+        processes.clear()
         settings = corpus.settings(build_folder=tmp_path / f"build-{workers}", brotli_quality=0)
         assert settings.brotli_quality == BROTLI_QUALITY  # 0: the measured default, at any size
         built[workers] = _files(build(settings))
         assert _CountingPool.sizes == ([] if workers == 1 else [workers])
+        assert processes == ([] if workers == 1 else [workers])  # handouts rendered in this process, or a pool
 
     assert built[1] == built[3]
     index = snapshot.read_index(tmp_path / "build-3")

@@ -151,7 +151,8 @@ async def handout(request: Request) -> Response:
     slug = request.path_params["slug"]
     if slug not in s.slugs:
         raise unknown_article(slug)
-    code = _country_param(request)
+    # A bad code is a Problem: the reader's 400 page in the URL's language (api.web.app.handle_error).
+    code = api_country(request) if request.query_params.get("country") else None
     large = request.url.path.endswith(".large-print.pdf")
     if code is not None and not _with_lines(request, code):
         code = OTHER
