@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from api.build.handouts import default_paper
 from api.core.locales import make_locale
+from tests.conftest import add_conditions
 from tests.corpus import Corpus, make_corpus
 
 PDF = "application/pdf"
@@ -29,7 +30,9 @@ PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return make_corpus(tmp_path_factory.mktemp("handout-build"))
+    made = make_corpus(tmp_path_factory.mktemp("handout-build"))
+    add_conditions(made.root / "content" / "first-steps.md")  # anxiety among them: the Infobutton finds it
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +149,18 @@ def test_feeds_and_infobutton_offer_the_pdf(client: TestClient) -> None:
         assert [p["rel"] for p in pdfs] == ["alternate", "related"]  # Atom: one alternate per type and language
         for p in pdfs:
             assert p["hreflang"] == "fa" and client.get(p["href"]).headers["content-length"] == p["length"]
+
+
+def test_the_infobutton_answer_links_the_pdf(client: TestClient) -> None:
+    asked = ("/api/v1/infobutton?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=F41.1"
+             "&informationRecipient.languageCode.c=es")
+    (entry,) = client.get(asked + "&knowledgeResponseType=application/json").json()["feed"]["entry"]
+    pdf = [link for link in entry["link"] if link["type"] == PDF]
+    assert [link["href"] for link in pdf] == ["http://testserver/es/articles/first-steps.pdf"]
+    assert pdf[0]["rel"] == "alternate" and pdf[0]["hreflang"] == "es"
+    atom = ET.fromstring(client.get(asked + "&knowledgeResponseType=text/xml").content)
+    hrefs = [link.get("href") for link in atom.iter("{http://www.w3.org/2005/Atom}link") if link.get("type") == PDF]
+    assert hrefs == [pdf[0]["href"]]
 
 
 def test_without_handouts_nothing_links_or_serves_one(tmp_path: Path) -> None:
