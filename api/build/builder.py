@@ -224,6 +224,7 @@ class Builder:
         for loc in self.table:
             self.keys.forget()  # one locale's models at a time in memory
             page = self.locale_models(loc)
+            self.handouts.start(page)  # the pool renders this locale's handouts while its pages are rendered
             data_summaries[loc.tag] = page.summaries
             yield from self._home_pages(page)
             for n, summary in enumerate(page.summaries):  # each article gains its handouts (api/build/handouts)
@@ -232,6 +233,7 @@ class Builder:
                 yield from handouts
             yield from self._locale_pages(page)
             yield from self.help_now.drafts(page)
+            yield from self.handouts.rest()
             yield from self._api_lists(page)
         yield from self._site_wide()
         self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),

@@ -130,25 +130,41 @@ class Handouts:
         self.units: dict[str, list[_Unit]] = {}  # this locale's, by slug
         self.queue: list[_Unit] = []  # this locale's units to render, in the build's order
         self.submitted = 0
+        self.held: list[_Unit] = []  # country handouts not yet handed to the builder (see `of`)
         self.listed: dict[tuple[str, str], list[m.Handout]] = {}  # (tag, slug) -> the API's `handouts`
 
     # The builder's calls -------------------------------------------------------------------------
+    def start(self, page: Page) -> None:
+        """A locale begins: find what the previous snapshot has, queue the rest, and set the pool to work
+        at once, while the builder renders the locale's first pages."""
+        if self.enabled:
+            self._start(page)
+            self._submit_through(AHEAD_PER_WORKER * self.workers - 1)
+
     def of(self, page: Page, article: m.Article) -> tuple[m.Article, list[Draft]]:
-        """The article with its `handouts`, and every handout of it in this locale as drafts."""
+        """The article with its `handouts` (its two handouts without a country, waited for), and as drafts
+        those two and the country handouts held back from the article before: held one article (or to the
+        end of the locale, :meth:`rest`), so the pool renders them while the builder renders pages."""
         if not self.enabled:
             return article, []
         if page.loc.tag != self.tag:
-            self._start(page)
-        drafts = []
+            self.start(page)
+        drafts = self.rest()
         for unit in self.units.pop(article.slug):
-            body, made = self._body(unit)
-            self.made[unit.key] = made
-            if unit.address.route in ("handout", "handout_large") and not unit.address.get("country"):
-                self.listed.setdefault((page.loc.tag, article.slug), []).append(m.Handout(
-                    url=self.urls.absolute(unit.address.key), media_type=MEDIA_TYPE, bytes=made.size,  # type: ignore[arg-type]
-                    pages=made.pages, paper=default_paper(page.loc), large_print=unit.large_print))
-            drafts.append(Draft(unit.address, body, MEDIA_TYPE, page.loc.tag))
+            if unit.address.route not in ("handout", "handout_large") or unit.address.get("country"):
+                self.held.append(unit)
+                continue
+            drafts.append(self._draft(unit))
+            made = self.made[unit.key]
+            self.listed.setdefault((page.loc.tag, article.slug), []).append(m.Handout(
+                url=self.urls.absolute(unit.address.key), media_type=MEDIA_TYPE, bytes=made.size,  # type: ignore[arg-type]
+                pages=made.pages, paper=default_paper(page.loc), large_print=unit.large_print))
         return self.attach(page.loc, article), drafts
+
+    def rest(self) -> list[Draft]:
+        """The handouts held back, as drafts (the builder takes them at the end of each locale)."""
+        held, self.held = self.held, []
+        return [self._draft(unit) for unit in held]
 
     def attach(self, loc: Locale, article: m.Article) -> m.Article:
         """The article with the `handouts` this build made for it (unchanged when it made none)."""
@@ -193,6 +209,11 @@ class Handouts:
                         unit.index = len(self.queue)
                         self.queue.append(unit)
                     units.append(unit)
+
+    def _draft(self, unit: _Unit) -> Draft:
+        body, made = self._body(unit)
+        self.made[unit.key] = made
+        return Draft(unit.address, body, MEDIA_TYPE, unit.address.get("lang"))
 
     def _body(self, unit: _Unit) -> tuple[bytes | Stored, Made]:
         if unit.stored is not None:
