@@ -350,6 +350,9 @@ def test_api_without_lang_negotiates_at_the_edge(static: Static) -> None:
     ("/ar/help/MX", {}),  # no line here: the page for any other country
     (f"/embed/es/{SLUG}?country=MX", {}),
     (f"/embed/es/{SLUG}?country=MX&resize=0", {}),
+    (f"/es/articles/{SLUG}.pdf?country=MX", {}),  # handouts: no line here, the file for any other country
+    (f"/fa/articles/{SLUG}.large-print.pdf?country=GB", {}),  # an emergency number only: the same
+    (f"/es/articles/{SLUG}.pdf?utm_source=x", {}),  # another query: the handout without a country
     ("/choose-country/CA?next=/es/help/CA", {}),
     ("/choose-country/none?next=/es/help", {}),
 ])
