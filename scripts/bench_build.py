@@ -1,4 +1,5 @@
-"""Build figures (issue 23): cold build, rebuild with no edit, one translated segment, one English
+"""Build figures (issues 23 and 25): cold build without handouts (BOTHAND_HANDOUTS=0) and with them (the
+printable PDFs, issue 25), rebuild with no edit, one translated segment, one English
 paragraph (in every locale), start-up after a one-segment edit (the first answer, which does not
 wait for the rebuild, under make serve and in production alike; and the time until the edit is
 served, when the background build has swapped the new snapshot in), and peak RSS of
@@ -64,11 +65,12 @@ class Row:
     figures: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (seconds, peak RSS MB)
 
 
-def run(tree: Path, what: str) -> tuple[float, float]:
-    """One step in a child process: (wall seconds, the child's peak RSS in MB)."""
+def run(tree: Path, what: str, **env: str) -> tuple[float, float]:
+    """One step in a child process: (wall seconds, the child's peak RSS in MB). The handouts' worker
+    processes are the forkserver's children, not the step's: their memory is not in its peak RSS."""
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", STEP, str(tree), what], cwd=ROOT,  # noqa: S603
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+                             env={**os.environ, "PYTHONPATH": str(ROOT), "BOTHAND_HANDOUTS": "1", **env})
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -95,6 +97,8 @@ def edit_paragraph(tree: Path) -> None:
 
 def measure(name: str, tree: Path) -> Row:
     row = Row(name)
+    say(f"{name}: cold build without handouts")
+    row.figures["cold build, no handouts"] = run(tree, "clean", BOTHAND_HANDOUTS="0")
     say(f"{name}: cold build")
     row.figures["cold build"] = run(tree, "clean")
     say(f"{name}: rebuild, nothing edited")

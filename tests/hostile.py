@@ -180,6 +180,10 @@ class Site:
     def answer(self, request: Request) -> Answer:
         route, query = request.route, request.query
         key = f"{query.get('lang')}/{route.rsplit('/', 1)[1]}"
+        if route in self.captured.get("handouts", {}):  # an article's printable PDFs, as the app serves them
+            body = self.captured["handouts"][route]
+            return Answer(200, {"Content-Type": "application/pdf",
+                                "ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"'}, body)
         if route == "/api/v1/locales":
             return json_answer({"locales": [{"tag": lang} for lang in self.langs]})
         if route == "/api/v1/articles" and query.get("lang") in self.langs:
@@ -205,7 +209,9 @@ def capture(settings: Any) -> dict[str, Any]:
     for lang in langs:
         for item in client.get(f"/api/v1/articles?lang={lang}&per_page=100").json()["articles"]:
             articles[f"{lang}/{item['slug']}"] = client.get(f"/api/v1/articles/{item['slug']}?lang={lang}").json()
-    return {"articles": articles}
+    handouts = {urlsplit(h["url"]).path: client.get(h["url"]).content
+                for data in articles.values() for h in data.get("handouts", [])}
+    return {"articles": articles, "handouts": handouts}
 
 
 class Stage:

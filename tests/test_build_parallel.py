@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import gzip
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
 
 import brotli
 import pytest
 
 from api.build import store
-from api.build import workers as workers_module
-from api.build.builder import build
 from api.core import snapshot
 from api.core.routes import at
 from api.core.settings import BROTLI_QUALITY, Settings, build_workers
 from tests.corpus import make_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -24,54 +26,59 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "stamp"}
 
 
-class _CountingPool(ThreadPoolExecutor):
-    """Records the pools the build starts, so the test knows the parallel path ran."""
+# Each build runs in a fresh interpreter: the build forks its workers only while its process has a single
+# thread, native ones included (api.core.settings.may_fork), and a test session is not such a process once
+# Typst has rendered a handout in it (its native thread pool stays).
+_BUILD = """
+import json, sys
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from api.build import store, workers
+from api.build.builder import build
+from tests.corpus import Corpus
 
-    sizes: list[int] = []
+counts = {"threads": [], "processes": [], "jobs": 0}
 
-    def __init__(self, workers: int, **kwargs: Any):
-        _CountingPool.sizes.append(workers)
-        super().__init__(workers, **kwargs)
+class Threads(ThreadPoolExecutor):  # the writer's compressing threads
+    def __init__(self, n, **kwargs):
+        counts["threads"].append(n)
+        super().__init__(n, **kwargs)
 
+class Processes(ProcessPoolExecutor):  # the forked workers that render articles x locales
+    def __init__(self, n, **kwargs):
+        counts["processes"].append(n)
+        super().__init__(n, **kwargs)
 
-class _CountingProcesses(ProcessPoolExecutor):
-    """Records the process pools the build starts (api/build/workers.py) and the jobs it gives them."""
-
-    sizes: list[int] = []
-    jobs = 0
-
-    def __init__(self, workers: int, **kwargs: Any):
-        _CountingProcesses.sizes.append(workers)
-        super().__init__(workers, **kwargs)
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        _CountingProcesses.jobs += fn is not int
+    def submit(self, fn, /, *args, **kwargs):
+        counts["jobs"] += fn is not int
         return super().submit(fn, *args, **kwargs)
 
+store.ThreadPoolExecutor, store.AHEAD_PER_WORKER = Threads, 2  # small batches: the writer waits often
+workers.ProcessPoolExecutor, workers.CHUNK = Processes, 2  # many jobs, finishing out of order
+corpus = Corpus(name="grown", root=Path(sys.argv[1]), tags=())
+build(corpus.settings(build_folder=Path(sys.argv[2]), brotli_quality=0))
+print(json.dumps(counts))
+"""
 
-def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rendering (forked processes, a few articles x locales per job) and compression (threads) on
-    several workers give the snapshot one worker gives, byte for byte."""
+
+def test_build_is_the_same_bytes_with_one_worker_or_several(tmp_path: Path) -> None:
+    """Rendering (forked processes, a few articles x locales and their handouts per job) and compression
+    (threads) on several workers give the snapshot one worker gives, byte for byte."""
     corpus = make_corpus(tmp_path / "corpus", grown=True)
-    monkeypatch.setattr(store, "ThreadPoolExecutor", _CountingPool)
-    monkeypatch.setattr(store, "AHEAD_PER_WORKER", 2)  # small batches: the writer waits on workers often
-    monkeypatch.setattr(workers_module, "ProcessPoolExecutor", _CountingProcesses)
-    monkeypatch.setattr(workers_module, "CHUNK", 2)  # many jobs, finishing out of order
-    # A test session may hold idle threads (test clients): the build forks its workers only when it is
-    # the process's only thread, which is what this test is about, not what it checks.
-    monkeypatch.setattr(workers_module.threading, "active_count", lambda: 1)
+    assert corpus.settings(brotli_quality=0).brotli_quality == BROTLI_QUALITY  # 0: the measured default
     built = {}
     for workers in (1, 3):
-        monkeypatch.setenv("BOTHAND_BUILD_WORKERS", str(workers))
-        _CountingPool.sizes.clear()
-        _CountingProcesses.sizes.clear()
-        _CountingProcesses.jobs = 0
-        settings = corpus.settings(build_folder=tmp_path / f"build-{workers}", brotli_quality=0)
-        assert settings.brotli_quality == BROTLI_QUALITY  # 0: the measured default, at any size
-        built[workers] = _files(build(settings))
-        assert _CountingPool.sizes == ([] if workers == 1 else [workers])
-        assert _CountingProcesses.sizes == ([] if workers == 1 else [workers])
-        assert (_CountingProcesses.jobs > 3) == (workers > 1)
+        folder = tmp_path / f"build-{workers}"
+        done = subprocess.run([sys.executable, "-c", _BUILD, str(corpus.root), str(folder)], cwd=ROOT,  # noqa: S603
+                              env={**os.environ, "BOTHAND_BUILD_WORKERS": str(workers), "PYTHONPATH": str(ROOT)},
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        counts = json.loads(done.stdout.strip().splitlines()[-1])
+        built[workers] = _files(folder)
+        assert counts["threads"] == ([] if workers == 1 else [workers]), counts
+        assert counts["processes"] == ([] if workers == 1 else [workers]), counts
+        assert (counts["jobs"] > 3) == (workers > 1), counts
+        assert any(r.endswith(".pdf") for r in snapshot.read_addresses(folder)), "the build made handouts"
 
     assert built[1] == built[3]
     index = snapshot.read_index(tmp_path / "build-3")

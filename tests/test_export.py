@@ -9,7 +9,6 @@ import gzip
 import json
 import os
 import re
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,11 +23,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.core.routes import BY_NAME, HANDOUT_ROUTES, ROUTES, SHAPES, Address, at, match
+from api.core.routes import BY_NAME, ROUTES, SHAPES, Address, at, match
 from api.core.settings import Settings
-from api.core.snapshot import read_addresses, read_index
+from api.core.snapshot import read_addresses
 from api.export import ExportError, ExportResult, export, file_for, locations
-from api.export.nginx import nginx_locations
 from tests.browser.harness import _free_port
 from tests.conftest import BASE, FAST_BROTLI, SLUG, make_site
 from tests.corpus import Corpus
@@ -353,6 +351,9 @@ def test_api_without_lang_negotiates_at_the_edge(static: Static) -> None:
     ("/ar/help/MX", {}),  # no line here: the page for any other country
     (f"/embed/es/{SLUG}?country=MX", {}),
     (f"/embed/es/{SLUG}?country=MX&resize=0", {}),
+    (f"/es/articles/{SLUG}.pdf?country=MX", {}),  # handouts: no line here, the file for any other country
+    (f"/fa/articles/{SLUG}.large-print.pdf?country=GB", {}),  # an emergency number only: the same
+    (f"/es/articles/{SLUG}.pdf?utm_source=x", {}),  # another query: the handout without a country
     ("/choose-country/CA?next=/es/help/CA", {}),
     ("/choose-country/none?next=/es/help", {}),
 ])
@@ -479,39 +480,6 @@ def test_no_redirect_is_built_from_a_wider_shape(route: str, param: str, wider: 
         monkeypatch.setitem(SHAPES, param, wider)
     with pytest.raises(ExportError, match="may only hold letters"):
         locations.BEHAVIOUR[route](BY_NAME[route])
-
-
-def test_a_route_joining_the_table_is_served_by_nginx_with_no_config_written(
-        static: Static, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The handouts (HANDOUT_ROUTES) join the table before the article page: nginx serves them, a query
-    variant included, with the right media type, from the generated locations alone."""
-    site = tmp_path / "site"
-    shutil.copytree(static.result.folder, site, symlinks=True)
-    pdfs = {f"es/articles/{SLUG}.pdf": b"%PDF plain", f"es/articles/{SLUG}.country-CA.pdf": b"%PDF CA",
-            f"es/articles/{SLUG}.large-print.pdf": b"%PDF large"}
-    for rel, body in pdfs.items():
-        (site / rel).write_bytes(body)
-    index = read_index(static.result.snapshot)
-    assert index is not None
-    at_article = next(i for i, route in enumerate(ROUTES) if route.name == "article_page")
-    monkeypatch.setattr(locations, "ROUTES", ROUTES[:at_article] + HANDOUT_ROUTES + ROUTES[at_article:])
-    for route in HANDOUT_ROUTES:
-        monkeypatch.setitem(BY_NAME, route.name, route)
-    conf = nginx_locations(index, read_addresses(static.result.snapshot), static.result.files)
-    (site / "_bothand" / "nginx-locations.conf").write_text(conf, "utf-8")
-    with running_nginx(site, _free_port(), tmp_path / "nginx") as url:
-        for path, body in [(f"/es/articles/{SLUG}.pdf", b"%PDF plain"),
-                           (f"/es/articles/{SLUG}.pdf?country=CA", b"%PDF CA"),
-                           (f"/es/articles/{SLUG}.pdf?country=MX", b"%PDF plain"),
-                           (f"/es/articles/{SLUG}.large-print.pdf", b"%PDF large")]:
-            r = httpx.get(url + path)
-            assert (r.status_code, r.content, r.headers["content-type"]) == (200, body, "application/pdf"), path
-            assert r.headers["content-language"] == "es"
-        article = httpx.get(f"{url}/es/articles/{SLUG}")
-        assert article.status_code == 200 and article.headers["content-type"] == HTML
-        assert httpx.get(f"{url}/fr/articles/{SLUG}.pdf").status_code == 404  # no such file
-    # Without the routes in the table, the same files are not URLs.
-    assert static.get(f"/es/articles/{SLUG}.pdf").status_code == 404
 
 
 # Hostile paths (issue 21): nothing in a path may reach a header, split a response or leave the site ---

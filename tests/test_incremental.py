@@ -255,3 +255,27 @@ def test_the_time_a_catalog_is_read_does_not_make_a_page_look_changed(tmp_path: 
     second = Catalogs(corpus.root / "locales", articles, table.all)
     assert first["es"].ui._catalog[""] != second["es"].ui._catalog[""]  # the header differs...
     assert inputs.ui_digest(first["es"].ui) == inputs.ui_digest(second["es"].ui)  # ...pages do not
+
+
+def _handouts_in(log: str) -> tuple[int, int]:
+    """(rendered, reused) handouts, from the build's log line."""
+    found = re.search(r"(\d+) handouts rendered, (\d+) reused", log)
+    assert found, log
+    return int(found[1]), int(found[2])
+
+
+def test_a_one_segment_edit_renders_only_that_articles_handouts_in_that_language(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    corpus, settings = _setup(tmp_path)
+    caplog.set_level(logging.INFO, logger="api.build.builder")
+    build(settings)
+    cold = _handouts_in(caplog.records[-1].getMessage())
+    before = _resources(settings.build_dir)
+    translated_segment(corpus, tmp_path)  # es, sleep-and-mood
+    build(settings)
+    rendered, reused = _handouts_in(caplog.records[-1].getMessage())
+    after = _resources(settings.build_dir)
+    changed = sorted(k for k in after if after[k] != before.get(k) and after[k][1] == "application/pdf")
+    # es x sleep-and-mood: no country, Canada, the United States, any other country; normal and large print
+    assert rendered == len(changed) == 8 and rendered + reused == sum(cold), (rendered, reused, cold)
+    assert all("/es/articles/sleep-and-mood" in k for k in changed), changed

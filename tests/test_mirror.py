@@ -206,10 +206,13 @@ def test_an_interrupted_run_leaves_the_previous_mirror_and_the_next_run_resumes(
     replace_msgstr(po_path(corpus, "es", "content"), FIRST_PARAGRAPH, "Cuando la salud mental se pone difícil:")
     server.restart()
 
-    # One request at a time: en listing, en x2, es listing, es/SLUG (changed: fetched), then the server stops.
-    interrupted = mirror(server.url, out, LANGS, backoff=0.01, concurrency=1, transport=StopServerAfter(server, 6))
+    # One request at a time: en listing, en x2, es listing, es/SLUG (changed: fetched), es/OTHER (304), es/SLUG's
+    # handout, then the server stops before its large-print handout: es/SLUG is incomplete, so not staged.
+    interrupted = mirror(server.url, out, LANGS, backoff=0.01, concurrency=1, transport=StopServerAfter(server, 8))
     assert interrupted.aborted and interrupted.exit_status != 0
-    assert interrupted.fetched == [f"es/{SLUG}"]
+    assert [r.url.split("/")[-1] for r in interrupted.requests][4:7] == [
+        f"{SLUG}?lang=es", f"{OTHER}?lang=es", f"{SLUG}.pdf"]
+    assert interrupted.fetched == []
     after = files(out)
     changed = {k for k in before.keys() | after.keys() if not k.startswith(".") and after.get(k) != before.get(k)}
     assert changed == {"en/manifest.json"}  # English finished (all 304) before the stop; nothing else moved
@@ -217,8 +220,7 @@ def test_an_interrupted_run_leaves_the_previous_mirror_and_the_next_run_resumes(
 
     server.start()
     resumed = mirror(server.url, out, LANGS, backoff=0.05)
-    assert (resumed.exit_status, resumed.errors, resumed.fetched) == (0, [], [])  # the staged copy was still current
-    assert f"es/{SLUG}" in resumed.not_modified
+    assert (resumed.exit_status, resumed.errors, resumed.fetched) == (0, [], [f"es/{SLUG}"])
     assert "Cuando la salud mental se pone difícil:" in (out / "es" / f"{SLUG}.html").read_text("utf-8")
     state = out.parent / ".mirror.mirror-state"
     assert state.is_dir() and not (state / "staging" / "es").exists()

@@ -63,7 +63,7 @@ def prime(capsys: pytest.CaptureFixture[str], stage: Stage, out: Path) -> dict[s
     assert run(capsys, stage, out) == (0, "")
     before = served(out)
     assert sorted(before) == sorted(f"{key}.{ext}" for key in stage.site.articles if key.split("/")[0] in LANGS
-                                    for ext in ("json", "html"))
+                                    for ext in ("json", "html", "pdf", "large-print.pdf"))
     return before
 
 
@@ -327,7 +327,7 @@ def test_markup_the_site_never_writes_is_not_stored(stage: Stage, tmp_path: Path
     (message,) = errors(err)
     assert message.startswith(f"{KEY}: not stored: ") and "carries markup the site never writes" in message
     assert not (out / f"{KEY}.json").exists() and not (out / f"{KEY}.html").exists()
-    for path in [p for p in out.rglob("*") if p.is_file()]:
+    for path in [p for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf"]:  # the text files
         text = path.read_text("utf-8")
         assert "<script" not in text and "onerror" not in text and "javascript:" not in text, path
 
@@ -412,3 +412,46 @@ def test_a_huge_answer_costs_the_mirror_little_memory(stage: Stage, tmp_path: Pa
     # forked from, which grows over a long session, so only the printed figure shows it.
     assert own_mb < 100
     assert stage.server.sent < 64 * MB
+
+
+# Handouts (issue 25): the PDFs an article lists are copied beside it, from the site only, capped, size checked --
+PDF_ROUTE = "/es/articles/first-steps.pdf"
+
+
+def _pdf(answer: Answer) -> Callable[[Request], Answer | None]:
+    return lambda r: answer if r.route == PDF_ROUTE else None
+
+
+@pytest.mark.parametrize("case", ["on another host", "not the size listed", "not a PDF", "over the cap"])
+def test_a_handout_the_mirror_cannot_vouch_for_fails_its_article(case: str, stage: Stage, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    if case == "on another host":
+        stage.site.edit(KEY, lambda d: d["handouts"][0].update(url=stage.other.url + PDF_ROUTE))
+    elif case == "not the size listed":
+        stage.site.edit(KEY, lambda d: d["handouts"][0].update(bytes=d["handouts"][0]["bytes"] + 1))
+    elif case == "not a PDF":
+        stage.hostile = _pdf(Answer(200, {"Content-Type": "application/pdf"}, b"<script>alert(1)</script>"))
+    else:
+        stage.hostile = _pdf(Answer(200, {"Content-Type": "application/pdf"}, chunks(400 * MB)))
+    out = tmp_path / "mirror"
+    code, err = run(capsys, stage, out)  # a first run: the article was never mirrored
+    assert code == 1
+    (message,) = errors(err)
+    assert message.startswith(f"{KEY}: not stored: ") and "handout" in message, message
+    assert not list((out / "es").glob("first-steps*"))  # neither the article nor any of its files
+    assert (out / "es" / "sleep-and-mood.pdf").is_file()  # the other articles are complete
+    assert stage.other.seen == []  # nothing asked of another host
+    if case == "over the cap":
+        assert stage.server.sent < 100 * MB  # it stopped reading at the cap (16 MiB), not at the end
+
+
+def test_handouts_are_copied_as_served_and_replaced_with_their_article(stage: Stage, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "mirror"
+    before = prime(capsys, stage, out)
+    assert before[f"{KEY}.pdf"] == stage.site.captured["handouts"][PDF_ROUTE]
+    assert before[f"{KEY}.large-print.pdf"].startswith(b"%PDF-")
+    stage.site.edit(KEY, lambda d: d["handouts"][0].update(bytes=d["handouts"][0]["bytes"] - 1))  # a changed copy
+    code, err = run(capsys, stage, out)
+    assert code == 1 and "is " in err and "the article says" in err
+    assert served(out) == before  # the previous copy, PDFs included, stays whole

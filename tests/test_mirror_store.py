@@ -58,10 +58,12 @@ def test_a_language_is_switched_over_in_one_step(stage: Stage, tmp_path: Path) -
     es = out / "es"
     assert es.is_symlink() and not os.path.isabs(os.readlink(es))  # relative: DIR can be moved or copied whole
     old = es.resolve()
-    assert sorted(p.name for p in old.iterdir()) == ["first-steps.html", "first-steps.json", "manifest.json",
-                                                      "sleep-and-mood.html", "sleep-and-mood.json"]
+    assert sorted(p.name for p in old.iterdir()) == sorted(
+        ["manifest.json", *(f"{slug}{ext}" for slug in ("first-steps", "sleep-and-mood")
+                            for ext in (".html", ".json", ".pdf", ".large-print.pdf"))])
 
     unchanged = (old / "sleep-and-mood.json").stat().st_ino
+    unchanged_pdf = (old / "sleep-and-mood.pdf").stat().st_ino
     retitle(stage, "es/first-steps", "[es] A new title")
     second = run(stage, out)
     assert (second.exit_status, second.fetched) == (0, ["es/first-steps"])
@@ -70,6 +72,7 @@ def test_a_language_is_switched_over_in_one_step(stage: Stage, tmp_path: Path) -
     assert [p.name for p in (out / ".versions").iterdir() if p.name.startswith("es.")] == [new.name]
     assert json.loads((es / "first-steps.json").read_bytes())["title"]["text"] == "[es] A new title"
     assert (new / "sleep-and-mood.json").stat().st_ino == unchanged  # the unchanged article: a hard link, not a copy
+    assert (new / "sleep-and-mood.pdf").stat().st_ino == unchanged_pdf  # its handouts too
     manifest = json.loads((es / "manifest.json").read_bytes())
     assert manifest["format"] == 1 and sorted(manifest["articles"]) == ["first-steps", "sleep-and-mood"]
     assert manifest["articles"]["first-steps"]["title"] == "[es] A new title"

@@ -110,7 +110,8 @@ def test_atom_feed(client: TestClient, tag: str) -> None:
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == client.get(f"/api/v1/articles?lang={tag}&per_page=100").json()["total"]
     entry = next(e for e in entries if e.findtext(f"{ATOM}id") == f"http://testserver/{tag}/articles/{SLUG}")
-    links = {ln.get("hreflang"): ln.get("href") for ln in entry.findall(f"{ATOM}link") if ln.get("hreflang")}
+    links = {ln.get("hreflang"): ln.get("href") for ln in entry.findall(f"{ATOM}link")
+             if ln.get("hreflang") and ln.get("type") == "text/html"}  # the other languages (not the PDFs)
     assert set(links) == {loc.tag for loc in LOCALES} - {tag}
     assert entry.find(f"{ATOM}title").text  # type: ignore[union-attr]
 

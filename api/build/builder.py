@@ -8,6 +8,7 @@ compresses each body. The server then only answers with ready bytes (api.web.ser
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -22,6 +24,8 @@ from api.build import inputs, store
 from api.build.articles import ArticleModels
 from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
+from api.build.handouts import MEDIA_TYPE
+from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.openapi import document
@@ -92,6 +96,8 @@ class Builder:
         self.keys = inputs.Keys(inputs.key_base(settings, self.table, listing))
         self.memo = Memo(self.keys, previous)  # what the previous build made, by inputs (api/build/memo.py)
         self.units = Units(self.keys.base, previous, self.sources, self.catalogs, self.table, self.ledger)
+        self.handouts = Handouts(settings.handouts, self.help_now, self.urls, self.keys.base, previous)  # PDFs
+        self.handout_lists: dict[tuple[str, str], list[m.Handout]] = {}  # (tag, slug) -> the API's `handouts`
         self.models = ArticleModels(self.urls, self.table, self.catalogs, self.ledger,
                                     lambda loc, blocks: self.memo.body(loc, blocks, self._body))
         self.dates = self.models.dates  # (tag, slug) -> localized `updated`
@@ -110,7 +116,10 @@ class Builder:
                 continue
             record, page.kept[slug], summary = reused
             self.models.record(loc, slug, record.updated, record.unstamped)
-            page.listed[slug] = (summary, record.fragment, self.memo.kept_body(record.fragment))
+            printed = sum(r.media_type == MEDIA_TYPE for r in page.kept[slug].resources)
+            self.handouts.keep(record.handout_memo, printed, 0)
+            self.handout_lists[loc.tag, slug] = record.handouts
+            page.listed[slug] = (summary, record.fragment, self.memo.kept_body(record.fragment), record.handouts)
         return page
 
     def locale_models(self, loc: Locale) -> Page:
@@ -125,9 +134,11 @@ class Builder:
         """What the build keeps of a unit rendered here or in a worker (api/build/workers.py)."""
         slug = made.summary.slug
         page.made[slug] = made
-        page.listed[slug] = (made.summary, made.fragment, made.article.html)
+        page.listed[slug] = (made.summary, made.fragment, made.article.html, made.article.handouts)
         self.memo.bodies[made.fragment] = made.article.html
         self.models.record(page.loc, slug, made.updated, made.unstamped)
+        self.handouts.keep(made.handouts, made.handouts_count, made.handouts_rendered)
+        self.handout_lists[page.loc.tag, slug] = made.article.handouts
 
     def unit_drafts(self, tag: str, todo: list[tuple[str, str]]) -> list[tuple[Made, list[Draft]]]:
         """Units of one locale rendered: each one's models and resources (in a worker, or here)."""
@@ -138,8 +149,11 @@ class Builder:
         out = []
         for slug, key in todo:
             made = self.models.made(page, self.sources[slug], key)
+            printed = self.handouts.unit(page, made.article)  # the article gains its `handouts`
+            made = dataclasses.replace(made, article=printed.article, handouts=printed.made,
+                                       handouts_count=len(printed.drafts), handouts_rendered=printed.rendered)
             out.append((made, list(chain(self._article(page, made.article, made.summary),
-                                         self.help_now.embeds(page, made.article)))))
+                                         self.help_now.embeds(page, made.article), printed.drafts))))
         return out
 
     def _page(self, loc: Locale) -> Page:
@@ -210,7 +224,8 @@ class Builder:
                 self._made(page, made)
                 yield from drafts
                 self.units.remember(made.key, Record([d.key for d in drafts], encode_summary(made.summary),
-                                                     made.updated, made.unstamped, made.fragment))
+                                                     made.updated, made.unstamped, made.fragment,
+                                                     made.article.handouts, made.handouts))
             page.close(list(self.sources))
             page.topics = topics(page.conditions, page.summaries)
             data_summaries[page.loc.tag] = page.summaries
@@ -278,7 +293,8 @@ class Builder:
             "example_slug": example, "base": u.origin, "embed_code": embed_code(u, page.loc, example, title),
         }), HTML, lang)
         yield Draft(at("feed", lang=lang), self.memo.page(page.loc, page.cats.ui, "feed.xml", None, {
-            "summaries": page.summaries, "bodies": page.fragments}, lambda: atom(self.urls, self.table, page)),
+            "summaries": page.summaries, "bodies": page.fragments, "handouts": page.handouts},
+            lambda: atom(self.urls, self.table, page)),
             ATOM_TYPE, lang)
         for status, kind in ERRORS:
             problem = {"status": status, "kind": kind}
@@ -325,7 +341,8 @@ class Builder:
             page = self._page(loc)
             first = next(iter(self.sources.values()))
             made = self.models.made(page, first, "")
-            article, summary = made.article, made.summary
+            handouts = self.handout_lists.get((loc.tag, first.slug), [])  # what the build served
+            article, summary = msgspec.structs.replace(made.article, handouts=handouts), made.summary
             listed = m.ArticleList(lang=loc.tag, page=1, per_page=1, total=len(self.sources), articles=[summary])
             out["Article"] = (u.api_article(article.slug, loc), m.to_builtins(article))
             out["ArticleList"] = (list_key(u, loc.tag, 1, 1), m.to_builtins(listed))
@@ -362,14 +379,16 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
         store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
                     lambda: builder.data, fingerprinted, settings.brotli_quality,
                     previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
+                                                      **builder.handouts.files(),
                                                       SOURCES: sources(settings, files)})
     finally:
         workers.close()
     remember(folder, stamp, fingerprinted)
     cache.prune()
-    log.info("built %s (%s): %d articles × locales rendered, %d kept; %d other pages rendered, %d reused; in %.1f s",
-             folder, "; ".join(changed) or "nothing changed", len(builder.units.new) - builder.units.kept,
-             builder.units.kept, builder.memo.rendered, builder.memo.reused, time.perf_counter() - started)
+    log.info("built %s (%s): %d articles × locales rendered, %d kept; %d other pages rendered, %d reused; "
+             "%d handouts rendered, %d reused; in %.1f s", folder, "; ".join(changed) or "nothing changed",
+             len(builder.units.new) - builder.units.kept, builder.units.kept, builder.memo.rendered,
+             builder.memo.reused, builder.handouts.rendered, builder.handouts.reused, time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

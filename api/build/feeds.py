@@ -31,12 +31,18 @@ def atom(u: URLs, table: LocaleTable, page: Page) -> bytes:
     newest = max((s.updated for s in page.summaries), default=dt.date(2026, 1, 1))
     ET.SubElement(feed, "updated").text = _stamp(newest)
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = SITE_NAME
-    for summary, body in zip(page.summaries, page.bodies, strict=True):
+    for summary, body, handouts in zip(page.summaries, page.bodies, page.handouts, strict=True):
         url = u.absolute(u.article_page(loc, summary.slug))
         entry = ET.SubElement(feed, "entry")
         ET.SubElement(entry, "id").text = url
         ET.SubElement(entry, "title", {"xml:lang": summary.title.lang}).text = summary.title.text
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+        for handout in handouts:
+            # The printable PDF is an alternate; Atom allows one per type and language (RFC 4287, 4.1.1),
+            # so the large-print one is a related link.
+            ET.SubElement(entry, "link", {"rel": "related" if handout.large_print else "alternate",
+                                          "type": handout.media_type, "hreflang": loc.tag, "href": handout.url,
+                                          "length": str(handout.bytes)})
         for other in table:
             if other != loc:
                 ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "hreflang": other.tag,

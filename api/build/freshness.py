@@ -21,7 +21,7 @@ STAMP = "stamp"  # in the snapshot folder: stat_stamp and fingerprint of what it
 SOURCES = "sources.json"  # in the snapshot folder: each input's hash and the settings (what_changed)
 SETTING_NAMES = {"base_url": "base URL", "contact_email": "contact email", "max_age": "max-age",
                  "stale_while_revalidate": "stale-while-revalidate", "brotli_quality": "brotli level",
-                 "format": "snapshot format"}
+                 "format": "snapshot format", "handouts": "handouts on/off"}
 
 
 def _inputs(settings: Settings) -> Iterator[tuple[str, Path]]:
@@ -39,7 +39,7 @@ def _inputs(settings: Settings) -> Iterator[tuple[str, Path]]:
 def _settings(settings: Settings) -> dict[str, object]:
     return {"format": snapshot.FORMAT, "base_url": settings.base_url, "contact_email": settings.contact_email,
             "max_age": settings.max_age, "stale_while_revalidate": settings.stale_while_revalidate,
-            "brotli_quality": settings.brotli_quality}
+            "brotli_quality": settings.brotli_quality, "handouts": settings.handouts}
 
 
 def digests(settings: Settings) -> dict[str, str]:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import msgspec
 from markupsafe import Markup
 
 from api.core import models as m
@@ -20,6 +21,16 @@ from api.sources.crisis import Resource
 from api.sources.topics import Topic
 
 
+class HandoutMade(msgspec.Struct, frozen=True, array_like=True):
+    """What a build remembers of a handout it made, by its inputs key (api/build/handouts/drafts.py): the
+    body's ETag (to find it in that snapshot), its size and page count (the API's `bytes` and `pages`,
+    which a reused body is not opened for)."""
+
+    etag: str
+    size: int
+    pages: int
+
+
 @dataclass(frozen=True)
 class Made:
     """An article in a locale this build models and renders (its unit was not kept: api/build/units.py)."""
@@ -30,6 +41,9 @@ class Made:
     fragment: str  # its body's key in the fragments memo
     updated: dt.date
     unstamped: bool
+    handouts: dict[str, HandoutMade] = field(default_factory=dict)  # its handouts' memo entries (api/build/handouts)
+    handouts_count: int = 0  # how many handouts it has (as resources)
+    handouts_rendered: int = 0  # how many of them were rendered (the others were stored before)
 
 
 @dataclass
@@ -47,13 +61,16 @@ class Page:
     made: dict[str, Made] = field(default_factory=dict)  # the units rendered this build, by slug
     kept: dict[str, Kept] = field(default_factory=dict)  # the units kept whole from the previous build
     topics: list[Topic] = field(default_factory=list)  # the conditions its articles are about, with them
-    listed: dict[str, tuple[m.Summary, str, str]] = field(default_factory=dict)  # slug -> summary, fragment, body
+    # slug -> summary, fragment, body, handouts
+    listed: dict[str, tuple[m.Summary, str, str, list[m.Handout]]] = field(default_factory=dict)
+    handouts: list[list[m.Handout]] = field(default_factory=list)  # each summary's article's handouts
 
     def close(self, slugs: list[str]) -> None:
-        """Every unit is made or kept: list their summaries, fragments and bodies in the articles' order."""
+        """Every unit is made or kept: list their summaries, fragments, bodies and handouts in the articles' order."""
         self.summaries = [self.listed[slug][0] for slug in slugs]
         self.fragments = [self.listed[slug][1] for slug in slugs]
         self.bodies = [self.listed[slug][2] for slug in slugs]
+        self.handouts = [self.listed[slug][3] for slug in slugs]
 
     @property
     def articles(self) -> list[m.Article]:

@@ -23,6 +23,7 @@ import hashlib
 import msgspec
 
 from api.build import inputs, store
+from api.build.page import HandoutMade
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
 from api.core.snapshot import Kept, enc_hook
@@ -41,6 +42,8 @@ class Record(msgspec.Struct, array_like=True, frozen=True):
     updated: dt.date  # its localized date (api/sources/ledger.py)
     unstamped: bool  # its text changed since the ledger was stamped
     fragment: str  # the key of its body's HTML in the fragments memo (api/build/memo.py)
+    handouts: list[m.Handout]  # the API's `handouts` (the feed lists them)
+    handout_memo: dict[str, HandoutMade]  # its handouts' inputs keys (api/build/handouts/drafts.py)
 
 
 _SUMMARY = msgspec.msgpack.Decoder(m.Summary)

@@ -13,13 +13,13 @@ memory stays flat.
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
 from api.build.page import Made
+from api.core.settings import may_fork
 from api.core.snapshot import Draft
 
 CHUNK = 16  # units per job
@@ -46,7 +46,7 @@ class Workers:
         global _renderer  # noqa: PLW0603  # what a forked worker inherits: set once, before the fork
         self.renderer = renderer
         self.executor: ProcessPoolExecutor | None = None
-        if workers > 1 and threading.active_count() == 1:
+        if workers > 1 and may_fork():
             _renderer = renderer
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             self.executor.submit(int).result()  # fork every worker now, while this is the only thread

@@ -253,6 +253,19 @@ class Summary(Model, frozen=True):
     conditions: list[Condition]
 
 
+class Handout(Model, frozen=True):
+    """A printable handout of the article: a tagged PDF/UA-1 file with the help-now block for no country
+    chosen (add `?country=CA` to its URL for that country's), in the paper its language mostly prints on."""
+
+    url: str
+    media_type: Literal["application/pdf"]
+    bytes: Annotated[int, msgspec.Meta(ge=1, description="The file's size: what its Content-Length says.")]
+    pages: Annotated[int, msgspec.Meta(ge=1)]
+    paper: Literal["a4", "letter"]
+    large_print: Annotated[bool, msgspec.Meta(description="Body text at 16 pt or more (NHS Accessible "
+                                                           "Information Standard).")]
+
+
 class Article(Model, frozen=True):
     """One article in one language."""
 
@@ -279,6 +292,9 @@ class Article(Model, frozen=True):
     attribution: Attribution
     crisis: Crisis
     conditions: list[Condition]
+    # Last: the build renders each handout from the article without them, then adds them.
+    handouts: Annotated[list[Handout], msgspec.Meta(
+        description="Printable PDF handouts (normal and large print); empty when the site builds none.")] = []
 
 
 class ArticleList(Model, frozen=True):
@@ -379,9 +395,11 @@ class FeedCategory(Model, frozen=True):
 
 
 class FeedLink(Model, frozen=True):
+    """The article's page, and its printable handout (PDF) when the site builds them."""
+
     href: str
     rel: Literal["alternate"]
-    type: Literal["text/html"]
+    type: Literal["text/html", "application/pdf"]
     hreflang: Tag
     title: str
 

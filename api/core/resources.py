@@ -103,3 +103,16 @@ def embed_address(loc: Locale, slug: str, country: str | None, resize: bool) -> 
 
 def embed_key(loc: Locale, slug: str, country: str | None, resize: bool) -> str:
     return embed_address(loc, slug, country, resize).key
+
+
+# Printable handouts (api/build/handouts/drafts.py builds them; api/web/views/helpnow.py answers ?country=) ------
+def handout_address(loc: Locale, slug: str, country: str | None, large_print: bool) -> Address:
+    """Where a handout lies: its URL (with `?country=CC` for a country with lines), or for any other
+    country the `!handout-other/...` resource a view picks, as for the embeds."""
+    if country == OTHER:
+        return at("handout_large_other" if large_print else "handout_other", lang=loc.tag, slug=slug)
+    return at("handout_large" if large_print else "handout", lang=loc.tag, slug=slug, country=country or None)
+
+
+def handout_key(loc: Locale, slug: str, country: str | None, large_print: bool) -> str:
+    return handout_address(loc, slug, country, large_print).key

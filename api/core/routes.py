@@ -81,6 +81,14 @@ ROUTES: tuple[Route, ...] = (
     Route("lang_slash", "/{segment}", dynamic=True),  # `/es` -> `/es/` (any plain one-segment name)
     Route("home", "/{lang}/", file="{lang}/index.html", dynamic=True),
     Route("home_page", "/{lang}/page/{number}", file="{lang}/page/{number}.html", dynamic=True),
+    # Printable handouts (issue 25, api/build/handouts): a tagged PDF/UA-1 file per article x locale, and a
+    # large-print one (body 16 pt); `?country=XX` names the help-now block printed, as on the article page.
+    # Before "article_page" (whose `{slug}` would match `x.pdf`), the large-print one first (`{slug}.pdf`
+    # would match `x.large-print.pdf`).
+    Route("handout_large", "/{lang}/articles/{slug}.large-print.pdf", query=("country",),
+          file="{lang}/articles/{slug}.large-print{variant}.pdf", dynamic=True),
+    Route("handout", "/{lang}/articles/{slug}.pdf", query=("country",), file="{lang}/articles/{slug}{variant}.pdf",
+          dynamic=True),
     Route("article_page", "/{lang}/articles/{slug}", file="{lang}/articles/{slug}.html", dynamic=True),
     Route("help", "/{lang}/help", dynamic=True),
     Route("help_country", "/{lang}/help/{country}", file="{lang}/help/{country}.html", dynamic=True),
@@ -92,21 +100,13 @@ ROUTES: tuple[Route, ...] = (
     Route("help_other", "!help-other/{lang}/help", file="_alt/help-other/{lang}/help.html"),
     Route("embed_other", "!embed-other/embed/{lang}/{slug}", query=("resize",),
           file="_alt/embed-other/embed/{lang}/{slug}{variant}.html"),
+    Route("handout_large_other", "!handout-other/{lang}/articles/{slug}.large-print.pdf",
+          file="_alt/handout-other/{lang}/articles/{slug}.large-print.pdf"),
+    Route("handout_other", "!handout-other/{lang}/articles/{slug}.pdf",
+          file="_alt/handout-other/{lang}/articles/{slug}.pdf"),
     Route("error_page", "!error/{lang}/{status}/{kind}", file="_errors/{lang}/{status}-{kind}.html"),
 )
 BY_NAME: dict[str, Route] = {route.name: route for route in ROUTES}
-
-# Printable handouts (issue 25, api/build/handouts): a tagged PDF/UA-1 file per article x locale, and a
-# large-print one (body 16 pt). `?country=XX` names the help-now block printed, as on the article page.
-# They join ROUTES, just before "article_page" (whose `{slug}` would match `x.pdf`) and the large-print
-# one first (`{slug}.pdf` would match `x.large-print.pdf`), in the change that makes the build yield them:
-# every route in the table must have resources in a build (tests/test_export.py walks the table).
-HANDOUT_ROUTES: tuple[Route, ...] = (
-    Route("handout_large", "/{lang}/articles/{slug}.large-print.pdf", query=("country",),
-          file="{lang}/articles/{slug}.large-print{variant}.pdf"),
-    Route("handout", "/{lang}/articles/{slug}.pdf", query=("country",), file="{lang}/articles/{slug}{variant}.pdf"),
-)
-
 
 @dataclass(frozen=True)
 class Address:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +31,17 @@ def build_workers() -> int:
     if configured > 0:
         return configured
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def may_fork() -> bool:
+    """Whether this process may fork workers that go on running Python: only while it has a single thread,
+    native ones included (fork copies a process's locks as they are, and only the calling thread). A server's
+    watcher builds in a thread; Typst, once it has rendered a handout here, keeps a pool of native threads
+    that a forked child would wait on forever. Linux lists every thread in /proc/self/task."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # not Linux: Python's threads are all we can see
+        return threading.active_count() == 1
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,9 @@ class Settings:
     brotli_quality: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BROTLI_QUALITY", "0") or 0))
     # Bytes of bodies the server keeps in memory; the rest are read from the snapshot on demand.
     body_cache: int = field(default_factory=lambda: int(os.environ.get("BOTHAND_BODY_CACHE_MB", "64")) * 2**20)
+    # Printable PDF handouts of every article x locale (issue 25; api/build/handouts): BOTHAND_HANDOUTS=0 builds
+    # none (the bench's "without handouts" row; the article's `handouts` is then empty and no page links one).
+    handouts: bool = field(default_factory=lambda: os.environ.get("BOTHAND_HANDOUTS", "1").strip() != "0")
     max_age: int = 300  # seconds a CDN or browser may reuse a response without asking
     stale_while_revalidate: int = 86400
 

@@ -193,11 +193,19 @@ def _embed(route: Route) -> Location:
         file_of(route.name)])
 
 
+def _handout(route: Route) -> Location:
+    # ?country=MX (a country with no line here): the handout for any other country, as for the embeds; with
+    # no country asked ($bothand_other_variant is then a path that names no file), the handout without one.
+    other = "handout_large_other" if route.name == "handout_large" else "handout_other"
+    return Location(route.name, _match(route), files=[
+        file_of(route.name, "$bothand_variant"), file_of(other) + "$bothand_other_variant", file_of(route.name)])
+
+
 BEHAVIOUR: dict[str, Callable[[Route], Location]] = {
     "root": _root, "locales": _no_query, "openapi": _no_query, "api_articles": _api_list,
     "api_article": _api_article, "oembed": _oembed, "choose_language": _choose_language,
     "choose_country": _choose_country, "lang_slash": _slash, "help": _help, "help_country": _help_country,
-    "embed": _embed,
+    "embed": _embed, "handout": _handout, "handout_large": _handout,
 }
 
 

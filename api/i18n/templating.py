@@ -21,6 +21,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
+from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -151,4 +152,9 @@ def locale_filters(locale: Locale) -> dict[str, Callable[..., str]]:
     def percent(value: float) -> str:
         return native_digits(str(format_percent(value / 100, locale=locale.babel)), locale)
 
-    return {"format_date": date, "format_number": number, "format_percent": percent}
+    def kilobytes(size: int) -> str:
+        """A file's size for a reader (`112 kB`), in the locale's words and digits (CLDR units)."""
+        value = max(1, round(size / 1000))
+        return native_digits(str(format_unit(value, "digital-kilobyte", length="short", locale=locale.babel)), locale)
+
+    return {"format_date": date, "format_number": number, "format_percent": percent, "format_kilobytes": kilobytes}

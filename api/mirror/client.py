@@ -46,6 +46,7 @@ class Limits:
 
     article_bytes: int = 4 * MiB  # one article's JSON: a long article is ~100 KiB
     listing_bytes: int = 8 * MiB  # one listing page: a static export lists every article on one page
+    handout_bytes: int = 16 * MiB  # one printable PDF: a handout is ~100-300 KiB (fonts embedded)
     error_bytes: int = 64 * 1024  # an error answer: only its detail is shown
     pages: int = 100  # listing pages per language (100 articles a page)
     articles: int = 5000  # articles per language

@@ -16,6 +16,7 @@ import httpx
 
 from api.mirror.client import Client, Limits
 from api.mirror.errors import MirrorError, OutOfTime, ResponseError, Unreachable, UsageError
+from api.mirror.handouts import fetch_handouts
 from api.mirror.listing import Listing, article_url, list_articles, server_languages
 from api.mirror.manifest import Entry, JsonObject, ListingPage, Manifest
 from api.mirror.report import Progress
@@ -233,13 +234,18 @@ class Mirror:
         if problem or not isinstance(data, dict):
             self.result.errors.append(f"{key}: not stored: {problem}")
             return "error"
-        fresh[slug] = self.store.stage(self._entry(data, slug, lang, url, reply.etag), reply.body,
-                                       sanitize(data["html"]))
+        try:
+            handouts = await fetch_handouts(self.client, data, slug, self.limits.handout_bytes)
+        except ResponseError as exc:
+            self.result.errors.append(f"{key}: not stored: {exc}")
+            return "error"
+        fresh[slug] = self.store.stage(self._entry(data, slug, lang, url, reply.etag, list(handouts)), reply.body,
+                                       sanitize(data["html"]), handouts)
         self.result.fetched.append(key)
         return "fetched"
 
     @staticmethod
-    def _entry(data: JsonObject, slug: str, lang: str, url: str, etag: str | None) -> Entry:
+    def _entry(data: JsonObject, slug: str, lang: str, url: str, etag: str | None, handouts: list[str]) -> Entry:
         title, translation = _object(data.get("title")) or {}, _object(data.get("translation")) or {}
         return Entry(
             slug=slug, lang=lang, content_hash=str(data["content_hash"]), json_url=url, etag=etag,
@@ -247,7 +253,8 @@ class Mirror:
             reviewed=_text(data.get("reviewed")), fetched_at=_now(), title=_text(title.get("text")),
             review=_text(translation.get("review")), source_url=_text(data.get("canonical_url")),
             license=_text(data.get("license")), attribution=_object(data.get("attribution")),
-            notice=_object(data.get("notice")), files={"json": f"{slug}.json", "html": f"{slug}.html"},
+            notice=_object(data.get("notice")), files={"json": f"{slug}.json", "html": f"{slug}.html", **{
+                "large_print_pdf" if name.endswith(".large-print.pdf") else "pdf": name for name in handouts}},
         )
 
     def _switch_over(

@@ -39,6 +39,7 @@ from pathlib import Path
 import filelock
 
 from api.mirror.errors import UsageError
+from api.mirror.handouts import handout_files
 from api.mirror.manifest import Entry, Manifest
 from api.mirror.text import is_slug, printable
 
@@ -206,15 +207,18 @@ class Store:
             if entry is None or not is_slug(entry.slug) or entry.lang != lang or not entry.etag:
                 continue
             item = Staged(entry, folder / f"{entry.slug}.json", folder / f"{entry.slug}.html")
-            if item.json_path.is_file() and item.html_path.is_file():
+            if all(p.is_file() for p in (item.json_path, item.html_path, *_handouts(folder, entry))):
                 out[entry.slug] = item
         return out
 
-    def stage(self, entry: Entry, json_body: bytes, html: str) -> Staged:
+    def stage(self, entry: Entry, json_body: bytes, html: str, handouts: dict[str, bytes] | None = None) -> Staged:
+        """`handouts`: the article's PDFs by file name (api/mirror/handouts.py), which entry.files lists."""
         folder = self._staging(entry.lang)
         item = Staged(entry, folder / f"{entry.slug}.json", folder / f"{entry.slug}.html")
         write_atomic(item.json_path, json_body)
         write_atomic(item.html_path, html.encode("utf-8"))
+        for name, body in (handouts or {}).items():
+            write_atomic(folder / name, body)
         meta = (json.dumps(asdict(entry), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         write_atomic(folder / f"{entry.slug}.meta.json", meta)  # last: marks the copy complete
         return item
@@ -231,16 +235,14 @@ class Store:
         kept: dict[str, Entry] = {}
         for slug, entry in manifest.articles.items():
             item = fresh.get(slug)
-            if item is not None:
-                sources = (item.json_path, item.html_path)
-            elif current is not None:
-                sources = (current / f"{slug}.json", current / f"{slug}.html")
-            else:
+            folder = item.json_path.parent if item is not None else current
+            if folder is None:
                 continue
+            sources = [folder / f"{slug}.json", folder / f"{slug}.html", *_handouts(folder, entry)]
             if not all(p.is_file() for p in sources):
                 continue  # a copy deleted by hand that could not be fetched again this run
-            _link_or_copy(sources[0], nxt / f"{slug}.json")
-            _link_or_copy(sources[1], nxt / f"{slug}.html")
+            for source in sources:
+                _link_or_copy(source, nxt / source.name)
             kept[slug] = entry
         manifest = replace(manifest, articles=kept)
         write_atomic(nxt / "manifest.json", manifest.dumps())
@@ -253,6 +255,11 @@ class Store:
                 _remove(old)
         _remove(self._staging(lang))
         return manifest
+
+
+def _handouts(folder: Path, entry: Entry) -> list[Path]:
+    """The article's handout files the entry lists: only names the mirror itself gives them."""
+    return [folder / name for name in handout_files(entry.slug) if name in entry.files.values()]
 
 
 def _move(source: Path, target: Path) -> None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
-import threading
 from collections import Counter
 from collections.abc import Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -38,7 +37,7 @@ from babel.messages.mofile import write_mo
 from babel.support import NullTranslations, Translations
 
 from api.core.locales import Locale
-from api.core.settings import build_workers
+from api.core.settings import build_workers, may_fork
 from api.sources.cache import ParseCache
 from api.sources.content import Article
 from api.sources.messages import message_problems, plural_rule_problem
@@ -235,7 +234,7 @@ class Catalogs:
 
         Forked workers, and only while this process has no other thread (a server's watcher builds in
         a thread: it parses one file at a time, serially): fork copies the caller's locks as they are."""
-        if self.cache is None or threading.active_count() > 1:
+        if self.cache is None or not may_fork():
             return
         todo = []
         for loc in locales:

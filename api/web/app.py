@@ -151,6 +151,8 @@ VIEWS: dict[str, Callable[[Request], Awaitable[Response] | Response]] = {
     "lang_slash": pages.lang_slash,
     "home": pages.reader,
     "home_page": pages.reader,
+    "handout_large": helpnow.handout,
+    "handout": helpnow.handout,
     "article_page": pages.reader,
     "help": helpnow.help_index,
     "help_country": helpnow.help_country,

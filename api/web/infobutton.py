@@ -19,7 +19,7 @@ object, so it is tested without a server.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -178,14 +178,23 @@ def subtitle(request: Request) -> str:
     return f"{SITE_NAME} results for {asked}"
 
 
-def feed_model(request: Request, matches: Sequence[m.Summary], urls: URLs, newest: dt.date) -> m.InfobuttonFeed:
-    """The knowledge response as JSON, in MedlinePlus Connect's shape."""
+def feed_model(request: Request, matches: Sequence[m.Summary], urls: URLs, newest: dt.date,
+               handout: Callable[[m.Summary], str | None] = lambda s: None) -> m.InfobuttonFeed:
+    """The knowledge response as JSON, in MedlinePlus Connect's shape. `handout`: the URL of an article's
+    printable PDF (None: the site has none), an alternate link a portal can print or attach."""
+
+    def links(s: m.Summary) -> list[m.FeedLink]:
+        pdf = handout(s)
+        return [m.FeedLink(href=s.urls.html, rel="alternate", type="text/html", hreflang=request.loc.tag,
+                           title=s.title.text),
+                *([m.FeedLink(href=pdf, rel="alternate", type="application/pdf", hreflang=request.loc.tag,
+                              title=s.title.text)] if pdf else [])]
+
     entries = [
         m.FeedEntry(
             lang=request.loc.tag,
             title=m.FeedText(value=s.title.text, type="text"),
-            link=[m.FeedLink(href=s.urls.html, rel="alternate", type="text/html", hreflang=request.loc.tag,
-                             title=s.title.text)],
+            link=links(s),
             id=m.FeedValue(value=s.urls.html),
             updated=m.FeedValue(value=_stamp(s.updated)),
             summary=m.FeedText(value=s.summary.text, type="text"),

@@ -131,9 +131,15 @@ def readings() -> Iterator[dict[tuple[str, str], Reading]]:
 CASES = [(tag, page) for tag in TAGS for page in PAGES]
 
 
+def kept(transcript: str) -> str:
+    """A transcript as kept: the handout links' page and size figures masked (they follow the PDF's
+    bytes, hence the installed fonts' version), so it keeps what is said, not those figures."""
+    return "\n".join(re.sub(r"\d", "#", line) if "PDF" in line else line for line in transcript.split("\n"))
+
+
 @pytest.mark.parametrize(("tag", "page"), CASES)
 def test_transcript_matches_the_kept_one(readings: dict[tuple[str, str], Reading], tag: str, page: str) -> None:
-    actual = readings[(tag, page)].transcript()
+    actual = kept(readings[(tag, page)].transcript())
     path = TRANSCRIPTS / f"{tag}-{page}.txt"
     if os.environ.get("UPDATE_TRANSCRIPTS"):
         TRANSCRIPTS.mkdir(exist_ok=True)

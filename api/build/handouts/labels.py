@@ -2,8 +2,8 @@
 
 Each label is a gettext message looked up in the locale's ui catalog; one the catalog does not serve
 stays English and says so (`en`), so the PDF tags that passage `en` as the pages mark it `lang="en"`.
-The msgids are kept in a table (not literal `gettext("...")` calls) until they are extracted into
-locales/ui.pot with the rest of issue 25's wiring.
+The msgids are marked with `N_` so `bothand extract` puts them in locales/ui.pot (the dates and review
+lines are the article page's own messages: one translation serves both).
 """
 
 from __future__ import annotations
@@ -31,13 +31,22 @@ class HandoutLabels(msgspec.Struct, frozen=True, kw_only=True):
     qr_alt: Label  # %(url)s
 
 
+def N_(message: str) -> str:  # noqa: N802  # gettext's name for "extract this, translate it later"
+    return message
+
+
 MESSAGES = {
-    "dates": "Published %(published)s. Updated %(updated)s.",
-    "reviewed": "Reviewed by a clinician on %(reviewed)s.",
-    "reviewed_original": "The English original was reviewed by a clinician on %(reviewed)s.",
-    "page": "Page %(page)s of %(total)s",
-    "source_heading": "Where this handout comes from",
-    "qr_alt": "QR code: the address of this article online, %(url)s",
+    "dates": N_("Published %(published)s. Updated %(updated)s."),
+    "reviewed": N_("Reviewed by a clinician on %(reviewed)s."),
+    "reviewed_original": N_("The English original was reviewed by a clinician on %(reviewed)s."),
+    # Translators: the footer of every page of a printed handout (PDF); %(page)s and %(total)s are
+    # numbers, e.g. "Page 2 of 4".
+    "page": N_("Page %(page)s of %(total)s"),
+    # Translators: heading near the end of a printed handout (PDF), over the attribution, licence and
+    # the article's web address.
+    "source_heading": N_("Where this handout comes from"),
+    # Translators: alternative text of the QR code printed on a handout (PDF); %(url)s is the article's web address.
+    "qr_alt": N_("QR code: the address of this article online, %(url)s"),
 }
 
 

@@ -6,6 +6,7 @@ stamp, Typst derives the file /ID from the content), which a content-addressed b
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -49,6 +50,7 @@ def compiler() -> typst.Compiler:
     return found
 
 
+@functools.lru_cache(maxsize=64)  # the 8 handouts of an article x locale share the URL; encoding it is half a render
 def qr_svg(url: str) -> str:
     """The canonical URL as a QR code (segno: no randomness, no time stamp in the SVG)."""
     out = io.BytesIO()

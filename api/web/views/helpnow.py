@@ -10,7 +10,9 @@ No geolocation and no IP lookup: a country is only ever what the reader (or a pa
 * ``/{lang}/help/MX`` (a country with no line here) -> the page for any other country;
 * ``/choose-country/{CC}`` sets the ``country`` cookie (``none`` deletes it), like
   ``/choose-language/{lang}``: the only other cookie the site sets;
-* ``/embed/{lang}/{slug}?country=CC&resize=0``: the embed with that country's block.
+* ``/embed/{lang}/{slug}?country=CC&resize=0``: the embed with that country's block;
+* ``/{lang}/articles/{slug}.pdf?country=CC`` (and ``.large-print.pdf``): the handout with that country's
+  block, the "any other country" one for a country without lines (api/build/handouts/drafts.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from api.core import models as m
 from api.core.countries import parse_country
 from api.core.locales import Locale
 from api.core.problems import Problem, unknown_article, unknown_language
-from api.core.resources import OTHER, embed_key, help_key
+from api.core.resources import OTHER, embed_key, handout_key, help_key
 from api.web.errors import Redirect
 from api.web.views.common import from_snapshot, reader_locale, site
 from api.web.views.pages import COOKIE_MAX_AGE, SAFE_NEXT
@@ -138,6 +140,25 @@ async def embed(request: Request) -> Response:
     # A country with an emergency number but no line has no embed of its own: the "other country" one.
     resource = s.by_key.get(embed_key(loc, slug, code, resize)) or s.by_key.get(embed_key(loc, slug, OTHER, resize))
     if resource is None:
+        raise HTTPException(404)
+    return from_snapshot(request, resource)
+
+
+async def handout(request: Request) -> Response:
+    """A handout URL the snapshot did not answer: `?country=MX` (no line here), `?country=ca`, another query."""
+    s = site(request)
+    loc = _locale(request)
+    slug = request.path_params["slug"]
+    if slug not in s.slugs:
+        raise unknown_article(slug)
+    # A bad code is a Problem: the reader's 400 page in the URL's language (api.web.app.handle_error).
+    code = api_country(request) if request.query_params.get("country") else None
+    large = request.url.path.endswith(".large-print.pdf")
+    if code is not None and not _with_lines(request, code):
+        code = OTHER
+    # As for the embeds: a country with an emergency number but no line prints the "other country" block.
+    resource = s.by_key.get(handout_key(loc, slug, code, large)) or s.by_key.get(handout_key(loc, slug, OTHER, large))
+    if resource is None:  # a site built without handouts (BOTHAND_HANDOUTS=0)
         raise HTTPException(404)
     return from_snapshot(request, resource)
 

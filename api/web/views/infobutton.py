@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.core import models as m
-from api.core.resources import error_key
+from api.core.resources import error_key, handout_key
 from api.web import infobutton
 from api.web.views.common import check_params, from_snapshot, site
 
@@ -34,7 +34,12 @@ async def infobutton_view(request: Request) -> Response:
             response.headers["Cache-Control"] = "private, no-cache"
         return response
     newest = max((x.updated for x in s.summaries[loc.tag]), default=infobutton.EPOCH)
-    feed = infobutton.feed_model(asked, matches, s.urls, newest)
+
+    def handout(summary: m.Summary) -> str | None:
+        key = handout_key(loc, summary.slug, None, False)
+        return s.urls.absolute(key) if key in s.by_key else None
+
+    feed = infobutton.feed_model(asked, matches, s.urls, newest, handout)
     if asked.response_type == "application/json":
         return Response(m.encode(feed), media_type=JSON_MEDIA, headers=headers)
     return Response(infobutton.atom(feed, matches), media_type=ATOM_MEDIA, headers=headers)
