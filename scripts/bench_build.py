@@ -6,7 +6,10 @@ served, when the background build has swapped the new snapshot in), and peak RSS
 each, for the real corpus and N synthetic copies of the article in every locale
 (scripts/synthetic_corpus.py).
 
-Usage: scripts/bench_build.py [N ...]   (default: 500; 0 skips the synthetic corpus)
+Usage: scripts/bench_build.py [N ...] [--handouts]   (default: 500; 0 skips the synthetic corpus)
+
+The real corpus is measured with handouts (and its cold build without them too); a synthetic corpus
+without them unless --handouts (8 PDFs per article × locale, about 25 ms each: 56,000 at 500 × 14).
 
 Each step runs in its own process (so its peak RSS is its own) on a copy of the sources under
 build/bench-build/, so the checkout is never edited. Figures are wall-clock seconds on this machine,
@@ -62,12 +65,11 @@ else:
 @dataclass
 class Row:
     name: str
-    figures: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (seconds, peak RSS MB)
+    figures: dict[str, tuple[float, float] | None] = field(default_factory=dict)  # step -> (s, peak RSS MB)
 
 
 def run(tree: Path, what: str, **env: str) -> tuple[float, float]:
-    """One step in a child process: (wall seconds, the child's peak RSS in MB). The handouts' worker
-    processes are the forkserver's children, not the step's: their memory is not in its peak RSS."""
+    """One step in a child process: (wall seconds, peak RSS in MB of the step or of a worker it forked)."""
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", STEP, str(tree), what], cwd=ROOT,  # noqa: S603
                              env={**os.environ, "PYTHONPATH": str(ROOT), "BOTHAND_HANDOUTS": "1", **env})
@@ -95,25 +97,29 @@ def edit_paragraph(tree: Path) -> None:
     md.write_text("\n\n".join(parts), "utf-8")
 
 
-def measure(name: str, tree: Path) -> Row:
+def measure(name: str, tree: Path, handouts: bool = True) -> Row:
+    """Every step; with `handouts`, every step after the first builds them (else none does)."""
     row = Row(name)
+    env = {} if handouts else {"BOTHAND_HANDOUTS": "0"}
     say(f"{name}: cold build without handouts")
     row.figures["cold build, no handouts"] = run(tree, "clean", BOTHAND_HANDOUTS="0")
-    say(f"{name}: cold build")
-    row.figures["cold build"] = run(tree, "clean")
+    say(f"{name}: cold build" + (" with handouts" if handouts else " (again)"))
+    row.figures["cold build, handouts"] = run(tree, "clean") if handouts else None
+    if not handouts:
+        run(tree, "clean", **env)
     say(f"{name}: rebuild, nothing edited")
-    row.figures["no edit"] = run(tree, "build")
+    row.figures["no edit"] = run(tree, "build", **env)
     edit_segment(tree)
     say(f"{name}: one translated segment")
-    row.figures["one segment"] = run(tree, "build")
+    row.figures["one segment"] = run(tree, "build", **env)
     edit_paragraph(tree)
     say(f"{name}: one English paragraph")
-    row.figures["one paragraph"] = run(tree, "build")
+    row.figures["one paragraph"] = run(tree, "build", **env)
     edit_segment(tree)
     say(f"{name}: make serve's first answer after a one-segment edit")
-    row.figures["start-up: first answer after one segment"] = run(tree, "serve")
+    row.figures["start-up: first answer after one segment"] = run(tree, "serve", **env)
     say(f"{name}: start-up after a one-segment edit, until the edit is served")
-    row.figures["start-up: the edit served after one segment"] = run(tree, "start")
+    row.figures["start-up: the edit served after one segment"] = run(tree, "start", **env)
     return row
 
 
@@ -144,8 +150,8 @@ def report(rows: list[Row]) -> str:
     lines = ["| corpus | " + " | ".join(f"{s} s (peak RSS MB)" for s in steps) + " |",
              "|---|" + "--:|" * len(steps)]
     for row in rows:
-        lines.append(f"| {row.name} | " + " | ".join(f"{sec:.1f} ({rss:.0f})" for sec, rss in row.figures.values())
-                     + " |")
+        lines.append(f"| {row.name} | " + " | ".join("—" if fig is None else f"{fig[0]:.1f} ({fig[1]:.0f})"
+                                                   for fig in row.figures.values()) + " |")
     load = Path("/proc/loadavg").read_text().split()[0]
     lines.append(f"\n{os.cpu_count()} cores, load average {load} at the end; each step a fresh process.")
     return "\n".join(lines)
@@ -155,12 +161,14 @@ def main() -> None:
     if any(a in ("-h", "--help") for a in sys.argv[1:]):
         print(__doc__)
         return
-    sizes = [int(a) for a in sys.argv[1:]] or [500]
+    handouts = "--handouts" in sys.argv[1:]  # at every size (8 PDFs per article x locale: 56,000 at 500 x 14)
+    sizes = [int(a) for a in sys.argv[1:] if a != "--handouts"] or [500]
     rows = [measure("real (content/)", real_tree())]
     for n in sizes:
         if n > 0:
             say(f"generating {n} synthetic articles")
-            rows.append(measure(f"synthetic, {n} articles × every locale", synthetic_tree(n)))
+            label = f"synthetic, {n} articles × every locale" + ("" if handouts else ", handouts off")
+            rows.append(measure(label, synthetic_tree(n), handouts))
     print(report(rows))
 
 
