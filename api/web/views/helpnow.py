@@ -17,6 +17,7 @@ No geolocation and no IP lookup: a country is only ever what the reader (or a pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import msgspec
@@ -126,41 +127,42 @@ async def choose_country(request: Request) -> Response:
     return response
 
 
-async def embed(request: Request) -> Response:
-    """/embed/{lang}/{slug} with a query the snapshot did not answer (e.g. ?country=MX, ?country=ca)."""
-    s = site(request)
+def _article(request: Request) -> tuple[Locale, str]:
+    """The URL's locale and article (404 for an article the site does not have)."""
     loc = _locale(request)
     slug = request.path_params["slug"]
-    if slug not in s.slugs:
+    if slug not in site(request).slugs:
         raise unknown_article(slug)
-    code = _country_param(request)
-    resize = request.query_params.get("resize") != "0"
+    return loc, slug
+
+
+def _for_country(request: Request, code: str | None, key_of: Callable[[str | None], str]) -> Response:
+    """An article's embed or handout for `code` (None: no country). A country with no line of its own (an
+    emergency number at most) gets the "other country" one."""
     if code is not None and not _with_lines(request, code):
         code = OTHER
-    # A country with an emergency number but no line has no embed of its own: the "other country" one.
-    resource = s.by_key.get(embed_key(loc, slug, code, resize)) or s.by_key.get(embed_key(loc, slug, OTHER, resize))
-    if resource is None:
+    s = site(request)
+    resource = s.by_key.get(key_of(code)) or s.by_key.get(key_of(OTHER))
+    if resource is None:  # a handout of a site built without them (BOTHAND_HANDOUTS=0)
         raise HTTPException(404)
     return from_snapshot(request, resource)
+
+
+async def embed(request: Request) -> Response:
+    """/embed/{lang}/{slug} with a query the snapshot did not answer (e.g. ?country=MX, ?country=ca)."""
+    loc, slug = _article(request)
+    code = _country_param(request)
+    resize = request.query_params.get("resize") != "0"
+    return _for_country(request, code, lambda c: embed_key(loc, slug, c, resize))
 
 
 async def handout(request: Request) -> Response:
     """A handout URL the snapshot did not answer: `?country=MX` (no line here), `?country=ca`, another query."""
-    s = site(request)
-    loc = _locale(request)
-    slug = request.path_params["slug"]
-    if slug not in s.slugs:
-        raise unknown_article(slug)
+    loc, slug = _article(request)
     # A bad code is a Problem: the reader's 400 page in the URL's language (api.web.app.handle_error).
     code = api_country(request) if request.query_params.get("country") else None
     large = request.url.path.endswith(".large-print.pdf")
-    if code is not None and not _with_lines(request, code):
-        code = OTHER
-    # As for the embeds: a country with an emergency number but no line prints the "other country" block.
-    resource = s.by_key.get(handout_key(loc, slug, code, large)) or s.by_key.get(handout_key(loc, slug, OTHER, large))
-    if resource is None:  # a site built without handouts (BOTHAND_HANDOUTS=0)
-        raise HTTPException(404)
-    return from_snapshot(request, resource)
+    return _for_country(request, code, lambda c: handout_key(loc, slug, c, large))
 
 
 # Partners: ?country= on the JSON API and oEmbed ------------------------------------------------------
