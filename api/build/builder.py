@@ -322,9 +322,10 @@ class Builder:
                                                      self.api_examples(locale_list), self.settings.contact_email)),
                     JSON)
         paths, dates = self.reader_paths(), PageDates(self.dates, self.sources)
-        source = self._page(self.table.source)
+        source = self.table.source  # the sitemap's key: its paths and dates (it shows no interface text)
         yield Draft(at("site_file", name="sitemap", ext="xml"), self.memo.page(
-            source.loc, source.cats.ui, "sitemap.xml", None, {"paths": paths, "dates": sorted(self.dates.items())},
+            source, self.catalogs[source.tag].ui, "sitemap.xml", None,
+            {"paths": paths, "dates": sorted(self.dates.items())},
             lambda: sitemap(self.urls, self.table, paths, dates)), XML)
         yield Draft(at("site_file", name="robots", ext="txt"), (
             "User-agent: *\nAllow: /\nDisallow: /choose-language/\nDisallow: /choose-country/\n\n"
