@@ -12,11 +12,17 @@ same and answer 404 for the rest; redirects are only ever built from parameters 
 
 Keys that start with ``!`` are never URLs: pages a view picks (the help page for the remembered
 country, error pages). Their "path" is the key's pattern.
+
+Each route also says what `kind` of resource it is: the JSON API, an embed (the only pages another site
+may frame) or a reader page. The namespace of a kind (:func:`prefix_of`: `/api/`, `/embed/`) is computed
+from its routes' paths, so the app and the export tell an API URL from a page without writing one.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -42,6 +48,7 @@ class Route:
     file_defaults: tuple[tuple[str, str], ...] = ()  # a file-name parameter the URL may leave out, and its value
     file_ignores: tuple[str, ...] = ()  # query parameters whose value follows from the others (not in the file name)
     shapes: tuple[tuple[str, str], ...] = ()  # a parameter's shape on this route, where it is not SHAPES'
+    kind: str = "reader"  # "api": errors are problems (JSON); "embed": may be framed; "reader": a page
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -61,21 +68,21 @@ class Route:
 # In the order Starlette tries them: the first route whose path matches a URL answers it.
 ROUTES: tuple[Route, ...] = (
     Route("root", "/", dynamic=True),
-    Route("locales", "/api/v1/locales", file="api/v1/locales.json", dynamic=True),
+    Route("locales", "/api/v1/locales", file="api/v1/locales.json", dynamic=True, kind="api"),
     Route("api_articles", "/api/v1/articles", query=("lang", "updated_since", "condition", "page", "per_page"),
           file="api/v1/article-list/{lang}/{page}.json", dynamic=True, file_defaults=(("page", "1"),),
-          file_ignores=("per_page",)),  # the build lists at the default page size only
+          file_ignores=("per_page",), kind="api"),  # the build lists at the default page size only
     Route("api_article", "/api/v1/articles/{slug}", query=("lang",), file="api/v1/articles/{slug}/{lang}.json",
-          dynamic=True),
-    Route("openapi", "/api/v1/openapi.json", file="api/v1/openapi.json", dynamic=True),
-    Route("infobutton", "/api/v1/infobutton", dynamic=True),
+          dynamic=True, kind="api"),
+    Route("openapi", "/api/v1/openapi.json", file="api/v1/openapi.json", dynamic=True, kind="api"),
+    Route("infobutton", "/api/v1/infobutton", dynamic=True, kind="api"),
     Route("oembed", "/api/oembed", query=("url", "format"), file="api/oembed/{lang}/{slug}.json", dynamic=True,
-          file_ignores=("url", "format")),  # url: the article page of {lang} and {slug}; format: json
+          file_ignores=("url", "format"), kind="api"),  # url: the article page of {lang} and {slug}; format: json
     Route("choose_language", "/choose-language/{lang}", query=("next",), dynamic=True),
     Route("choose_country", "/choose-country/{country}", query=("next",), dynamic=True,
           shapes=(("country", r"[A-Z]{2}|none"),)),  # `none` forgets the remembered country
     Route("embed", "/embed/{lang}/{slug}", query=("country", "resize"), file="embed/{lang}/{slug}{variant}.html",
-          dynamic=True),
+          dynamic=True, kind="embed"),
     Route("static", "/static/{name:path}", file="static/{name}", dynamic=True),
     Route("site_file", "/{name}.{ext}", file="{name}.{ext}", dynamic=True),  # sitemap.xml, robots.txt, favicon
     Route("lang_slash", "/{segment}", dynamic=True),  # `/es` -> `/es/` (any plain one-segment name)
@@ -99,7 +106,7 @@ ROUTES: tuple[Route, ...] = (
     Route("help_any", "!help/{lang}/help", file="_alt/help/{lang}/help.html"),
     Route("help_other", "!help-other/{lang}/help", file="_alt/help-other/{lang}/help.html"),
     Route("embed_other", "!embed-other/embed/{lang}/{slug}", query=("resize",),
-          file="_alt/embed-other/embed/{lang}/{slug}{variant}.html"),
+          file="_alt/embed-other/embed/{lang}/{slug}{variant}.html", kind="embed"),
     Route("handout_large_other", "!handout-other/{lang}/articles/{slug}.large-print.pdf",
           file="_alt/handout-other/{lang}/articles/{slug}.large-print.pdf"),
     Route("handout_other", "!handout-other/{lang}/articles/{slug}.pdf",
@@ -107,6 +114,35 @@ ROUTES: tuple[Route, ...] = (
     Route("error_page", "!error/{lang}/{status}/{kind}", file="_errors/{lang}/{status}-{kind}.html"),
 )
 BY_NAME: dict[str, Route] = {route.name: route for route in ROUTES}
+
+
+def leading(texts: Iterable[str]) -> str:
+    """The folder that paths or file names share before any parameter, through its last `/`: `/api/` of
+    `/api/v1/locales` and `/api/oembed`, `embed/` of `embed/{lang}/{slug}{variant}.html` ("" for none)."""
+    common = os.path.commonprefix([text.split("{", 1)[0] for text in texts])
+    return common[:common.rfind("/") + 1]
+
+
+def prefix_of(kind: str) -> str:
+    """The URL path every route of `kind` starts with (`/api/`). A URL under it is of that kind even where
+    no route matches it (a 404 under `/api/` is a problem, not a page), so it must be a namespace of its
+    own: ValueError if it is `/`, or a route of another kind lies under it too."""
+    public = [route for route in ROUTES if not route.internal]
+    prefix = leading(route.path for route in public if route.kind == kind)
+    strays = [route.name for route in public if route.kind != kind and route.path.startswith(prefix)]
+    if len(prefix) < 2 or strays:
+        raise ValueError(f"the routes of kind {kind!r} share no path of their own ({prefix!r}, also {strays})")
+    return prefix
+
+
+API_PREFIX = prefix_of("api")  # errors under it are answered as problems (JSON), never as pages
+EMBED_PREFIX = prefix_of("embed")  # the only URLs another site may frame
+# What comes before the language in the URL of a page in a language (`/` of `/es/...`, `/embed/` of
+# `/embed/es/...`), longest first: routes the export writes (`/choose-language/{lang}` only redirects).
+LANG_PREFIXES: tuple[str, ...] = tuple(sorted(
+    {route.path[:route.path.index("{lang}")] for route in ROUTES
+     if route.file and not route.internal and "{lang}" in route.path}, key=lambda prefix: (-len(prefix), prefix)))
+
 
 @dataclass(frozen=True)
 class Address:

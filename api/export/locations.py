@@ -6,7 +6,8 @@ they are written, as Starlette tries routes). A location's pattern is its route'
 parameter a named capture of that parameter's shape (``/{lang}/articles/{slug}`` ->
 ``^/(?<bothand_lang>[A-Za-z]{2,3}...)/articles/(?<bothand_slug>[^/]+)$``), and the files it tries are
 its route's ``file`` with those captures. What nginx does at a route (redirect, try which files, which
-queries a static copy can answer) is said below by route name: no URL is written in this module.
+queries a static copy can answer) is said below by route name: no URL is written in this module. The maps
+of nginx-http.conf read a route's files the same way (:func:`file_pattern`, on ``$uri``).
 """
 
 from __future__ import annotations
@@ -45,15 +46,43 @@ def pattern(route: Route, shapes: Mapping[str, str] | None = None, prefix: str |
     """The route's path as a PCRE (unanchored): each parameter a named capture `(?<bothand_lang>...)` of
     its shape (or a plain group without `prefix`); `slash` stands for each `/` (oEmbed's `url=` may
     encode them)."""
-    out, pos = [], 0
-    for found in PARAM.finditer(route.path):
-        out.append(literal(route.path[pos:found.start()]).replace("/", slash))
-        name = found.group(1)
+    def param(name: str) -> str:
         shape = (shapes or {}).get(name) or route.shape(name)
-        out.append(f"(?<{prefix}{name}>{shape})" if prefix else f"(?:{shape})")
+        return f"(?<{prefix}{name}>{shape})" if prefix else f"(?:{shape})"
+
+    return _regex(route.path, param, slash)
+
+
+def _regex(text: str, param: Callable[[str], str], slash: str = "/") -> str:
+    """`text` (a route's path or file) as a PCRE: its literal parts escaped, each parameter `param(name)`."""
+    out, pos = [], 0
+    for found in PARAM.finditer(text):
+        out.append(literal(text[pos:found.start()]).replace("/", slash))
+        out.append(param(found.group(1)))
         pos = found.end()
-    out.append(literal(route.path[pos:]).replace("/", slash))
+    out.append(literal(text[pos:]).replace("/", slash))
     return "".join(out)
+
+
+def _bare(shape: str) -> str:
+    """A shape written uncaptured: grouped only where its alternatives would otherwise split the pattern."""
+    return f"(?:{shape})" if "|" in shape else shape
+
+
+def file_head(route: Route) -> str:
+    """What comes before `{lang}` in the route's export file, as a PCRE (`embed/` of `embed/{lang}/...`)."""
+    if route.file is None or "{lang}" not in route.file:
+        raise ExportError(f"route {route.name!r}: its file names no language")
+    return _regex(route.file.partition("{lang}")[0], lambda name: _bare(route.shape(name)))
+
+
+def file_pattern(route: Route, group: str, tags: str) -> str:
+    """The route's export files as a PCRE on nginx's $uri, as far as their language: from the start through
+    `{lang}` (captured as `group`, one of `tags`) and the text after it, to the end if nothing follows."""
+    after = (route.file or "").partition("{lang}")[2]
+    found = PARAM.search(after)
+    tail = literal(after[:found.start()]) if found else literal(after) + "$"
+    return f"^/{file_head(route)}(?<{group}>{tags}){tail}"
 
 
 def fill(template: str, **values: str) -> str:

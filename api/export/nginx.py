@@ -6,19 +6,22 @@ api/web/http.py, so the app and the export send the same ones)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from babel.core import get_global
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.core.locales import LocaleTable
-from api.core.routes import BY_NAME, ROUTES, SHAPES, Address
+from api.core.routes import API_PREFIX, BY_NAME, LANG_PREFIXES, ROUTES, SHAPES, Address, Route, leading
 from api.core.settings import Settings
 from api.core.snapshot import Index
 from api.export.files import ALTERNATIVES, ERRORS, ExportError
 from api.export.locations import (
     CHARSET_TYPES,
     MEDIA_TYPES,
+    file_head,
     file_of,
+    file_pattern,
     help_go,
     literal,
     locations,
@@ -96,7 +99,8 @@ def nginx_http(index: Index, table: LocaleTable, settings: Settings, files: dict
         prefixes=language_prefixes(table), secure="; Secure" if origin.startswith("https:") else "",
         cache=_q(cache), links=[(rel, _q(value)) for rel, value in links], compressed=compressed,
         preflight=_preflight_maps(), types=sorted(MEDIA_TYPES.items()), charset_types=" ".join(CHARSET_TYPES),
-        urls=_url_patterns(origin, tags), help_go=help_go(),
+        urls=_url_patterns(origin, tags), file_re=_file_patterns(), help_go=help_go(),
+        api_langs=[(file_pattern(r, f"bothand_cl{n}", tags), f"bothand_cl{n}") for n, r in enumerate(_negotiated(), 2)],
         first_page=dict(BY_NAME["api_articles"].file_defaults)["page"],
     )
 
@@ -109,11 +113,11 @@ def _url_patterns(origin: str, tags: str) -> dict[str, str]:
     served = {"lang": tags}
     article_path = pattern(BY_NAME["article_page"], served | {"slug": "[A-Za-z0-9._~-]+"}, "bothand_o_",
                            slash=plain_or_encoded["/"])
-    api_article = BY_NAME["api_article"].path
-    # What comes before the language in the URL of a page the export has (`/es/...`, `/embed/es/...`).
-    before_lang = {r.path[:r.path.index("{lang}")] for r in ROUTES if r.file and not r.internal and "{lang}" in r.path}
     return {
-        "lang_prefix": "(?:{})".format("|".join(literal(p) for p in sorted(before_lang, key=len, reverse=True))),
+        "root": literal(BY_NAME["root"].path),
+        "api": literal(API_PREFIX),  # errors under it are problems (JSON), as the app's
+        # What comes before the language in the URL of a page the export has (`/es/...`, `/embed/es/...`).
+        "lang_prefix": "(?:{})".format("|".join(literal(prefix) for prefix in LANG_PREFIXES)),
         # oEmbed's url=: our own article pages only, plain or percent-encoded.
         "oembed_url": f"^{origin_re}{article_path}$",
         "oembed_file": file_of("oembed", lang="${bothand_o_lang}", slug="${bothand_o_slug}"),
@@ -124,9 +128,40 @@ def _url_patterns(origin: str, tags: str) -> dict[str, str]:
                                          for name in ("choose_language", "choose_country"))),
         "help": f"{pattern(BY_NAME['help'], prefix=None)}$",
         # A missing article: under the article resource's path, or oEmbed.
-        "article_api": "(?:{}|{})".format(literal(api_article[:api_article.index("{")]),
+        "article_api": "(?:{}|{})".format(literal(leading([BY_NAME["api_article"].path])),
                                           literal(BY_NAME["oembed"].path)),
     }
+
+
+def _negotiated() -> list[Route]:
+    """The API resources in the language of ?lang=, or else of Accept-Language: the files of each language
+    (in name order: their patterns are disjoint)."""
+    return sorted((r for r in ROUTES if "lang" in r.query and "{lang}" in (r.file or "")), key=lambda r: r.name)
+
+
+def _file_patterns() -> dict[str, str]:
+    """The maps' patterns on $uri (the file answered, after try_files), from the routes' files."""
+    public = [route for route in ROUTES if route.file and not route.internal]
+    pages = {file_head(r) for r in public if r.kind != "api" and "{lang}" in (r.file or "")} - {""}
+    embeds = leading(r.file or "" for r in public if r.kind == "embed")
+    if not embeds:
+        raise ExportError("the embeds' files share no folder: nginx could not tell them from the pages")
+    return {
+        # What comes before the language in the files of pages and embeds (`embed/`; nothing for pages).
+        "page_lang": "|".join(sorted(pages, key=lambda head: (-len(head), head))),
+        "negotiated": _any_folder([leading([r.file or ""]) for r in _negotiated()]),
+        "embed": literal(embeds),
+        "help_any": literal("/" + leading([BY_NAME["help_any"].file or ""])),
+    }
+
+
+def _any_folder(folders: Collection[str]) -> str:
+    """A PCRE for the start of a path in any of these folders (`a/b/`, `a/c/` -> `a/(?:b|c)/`)."""
+    parent = leading(folders)
+    rests = sorted({folder[len(parent):-1] for folder in folders}, key=lambda rest: (len(rest), rest))
+    if "" in rests:  # one of them holds the others
+        return literal(parent)
+    return literal(parent) + "(?:{})/".format("|".join(literal(rest) for rest in rests))
 
 
 def nginx_locations(index: Index, addresses: dict[str, Address], files: dict[str, str]) -> str:
@@ -151,7 +186,7 @@ def nginx_server() -> str:
              "# Included by deploy/nginx-static.conf in its server block. No location may add_header",
              "# (nginx would then drop these there): every per-response value comes from a map."]
     csp = CSP.format(ancestors="$bothand_frame_ancestors")
-    for name, value in security_headers("/", 200):
+    for name, value in security_headers(framable=False):  # nginx picks frame-ancestors by file (its map)
         if name == "Content-Security-Policy":
             value = csp
         elif "$" in value or '"' in value:

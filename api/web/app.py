@@ -21,11 +21,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.core.problems import Problem
 from api.core.resources import error_key
-from api.core.routes import ROUTES
+from api.core.routes import BY_NAME, LANG_PREFIXES, ROUTES, leading
 from api.core.settings import Settings
 from api.core.snapshot import Index
 from api.web.errors import Redirect, as_problem, is_api, problem_response
-from api.web.http import HTTPSemantics, security_headers
+from api.web.http import HTTPSemantics, embeddable, security_headers
 from api.web.serve import Site, SnapshotResponder
 from api.web.views import api as api_views
 from api.web.views import helpnow, pages, partner
@@ -33,15 +33,18 @@ from api.web.views.common import from_snapshot, reader_locale, site
 from api.web.views.infobutton import infobutton_view
 
 log = logging.getLogger(__name__)
-
-
+ASSETS = leading([BY_NAME["static"].path])  # no slash redirect under it: an asset's name is never a folder's
 
 
 def _url_language(request: Request) -> str | None:
-    """The language a URL names: `/es/...` and `/embed/es/...`."""
+    """The language a URL names: `/es/...` and `/embed/es/...` (routes.LANG_PREFIXES)."""
     # scope["path"], not request.url.path: urlsplit drops tabs and newlines, `/es%09` is not `/es`.
-    parts = request.scope["path"].strip("/").split("/")
-    first = parts[1] if parts[0] == "embed" and len(parts) > 1 else parts[0]
+    # Leading slashes count as one, as they always did: `//es/x` (no route's) gets the Spanish 404 page.
+    path = "/" + request.scope["path"].lstrip("/")
+    prefix = next((prefix for prefix in LANG_PREFIXES if path.startswith(prefix)), None)
+    if prefix is None:
+        return None
+    first = path[len(prefix):].split("/", 1)[0]
     loc = site(request).table.by_tag(first)
     return loc.tag if loc is not None and loc.tag == first else None
 
@@ -64,7 +67,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
             response = problem_response(request, problem)
     if problem.status >= 500:
         # 500s are answered outside the HTTP middleware: give them the same security headers here.
-        for name, value in security_headers(request.url.path, problem.status):
+        for name, value in security_headers(embeddable(request.url.path, problem.status)):
             response.headers[name] = value
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -93,7 +96,7 @@ def _route(routes: list[BaseRoute], scope: Scope) -> BaseRoute | None:
 def _slash_redirect(request: Request) -> Response | None:
     """`/es/languages/` -> 301 `/es/languages`, as a path (never built from the Host header)."""
     path = request.url.path
-    if len(path) < 2 or not path.endswith("/") or path.startswith("/static/"):
+    if len(path) < 2 or not path.endswith("/") or path.startswith(ASSETS):
         return None
     target = path.rstrip("/")
     if not target or (target not in site(request).by_key and not _known_dynamic(request, target)):

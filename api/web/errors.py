@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.core.problems import Problem
+from api.core.routes import API_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class ProblemResponse(JSONResponse):
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """Under the API's namespace (routes of kind "api"), whether or not a route matches."""
+    return request.url.path.startswith(API_PREFIX)
 
 
 def as_problem(exc: Exception) -> Problem:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.core.routes import EMBED_PREFIX
 from api.core.snapshot import etag_of
 
 # Only our own origin, ever: no fonts, scripts, images or beacons from anyone else.
@@ -54,11 +55,15 @@ PREFLIGHT_HEADERS = [
 ]
 
 
-def security_headers(path: str, status: int) -> list[tuple[str, str]]:
-    """What every response carries, errors and 500s included. Only a working embed may be framed."""
-    embeddable = path.startswith("/embed/") and status < 400
+def embeddable(path: str, status: int) -> bool:
+    """Only a working embed may be framed (by any site: partners frame them); an error page never is."""
+    return path.startswith(EMBED_PREFIX) and status < 400
+
+
+def security_headers(framable: bool) -> list[tuple[str, str]]:
+    """What every response carries, errors and 500s included; `framable`: see :func:`embeddable`."""
     return [
-        ("Content-Security-Policy", CSP.format(ancestors="*" if embeddable else "'none'")),
+        ("Content-Security-Policy", CSP.format(ancestors="*" if framable else "'none'")),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
         ("Permissions-Policy", "interest-cohort=(), browsing-topics=()"),
@@ -107,7 +112,7 @@ class HTTPSemantics:
         headers = MutableHeaders(raw=list(start["headers"]))
         path: str = scope["path"]
         method: str = scope["method"]
-        for name, value in security_headers(path, status):
+        for name, value in security_headers(embeddable(path, status)):
             headers.setdefault(name, value)
         if method in ("GET", "HEAD") and status == 200:
             if "etag" not in headers:

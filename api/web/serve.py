@@ -119,8 +119,8 @@ class Site:
         if variant.encoding != "identity":
             pairs.append(("content-encoding", variant.encoding))
         pairs += [(name.lower(), value) for name, value in resource.headers]
-        pairs += [(name.lower(), value) for name, value in security_headers("/embed/" if resource.framable else "/",
-                                                                             resource.status)]
+        framed = resource.framable and resource.status < 400  # a working embed (build-time flag, cf. http.embeddable)
+        pairs += [(name.lower(), value) for name, value in security_headers(framed)]
         lines = self._lines
         full = [(k, v) if k in UNIQUE else lines.setdefault((k, v), (k, v))
                 for k, v in ((k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs)]

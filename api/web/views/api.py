@@ -15,6 +15,7 @@ from api.core.contenthash import content_hash
 from api.core.locales import Locale
 from api.core.problems import Problem, unknown_article, unknown_language
 from api.core.resources import API_PER_PAGE, JSON, list_links
+from api.core.routes import path
 from api.i18n.negotiation import normalize_tag
 from api.sources.conditions import Code, Criterion, match_score, parse_condition
 from api.web.infobutton import codes_of
@@ -100,12 +101,12 @@ def about(summary: m.Summary, code: Code) -> bool:
 
 async def locales(request: Request) -> Response:
     check_params(request, ())
-    return from_snapshot(request, site(request).by_key["/api/v1/locales"])
+    return from_snapshot(request, site(request).by_key[path("locales")])
 
 
 async def openapi_document(request: Request) -> Response:
     check_params(request, ())
-    return from_snapshot(request, site(request).by_key["/api/v1/openapi.json"])
+    return from_snapshot(request, site(request).by_key[path("openapi")])
 
 
 async def articles(request: Request) -> Response:

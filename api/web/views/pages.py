@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.core.problems import unknown_article, unknown_language
 from api.core.routes import SHAPES
+from api.core.routes import path as route_path
 from api.i18n.negotiation import COOKIE
 from api.web.errors import Redirect
 from api.web.views.common import from_snapshot, reader_locale, site
@@ -57,7 +58,7 @@ def lang_slash(request: Request) -> Response:
     segment = request.path_params["segment"]
     if not PLAIN_SEGMENT.fullmatch(segment):
         raise HTTPException(404)
-    return RedirectResponse(f"/{segment}/", status_code=301)
+    return RedirectResponse(route_path("home", lang=segment), status_code=301)  # quoting leaves a plain segment as is
 
 
 async def reader(request: Request) -> Response:
