@@ -3,6 +3,7 @@ export served by nginx with deploy/nginx-static.conf answers as the app does."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import gzip
@@ -23,8 +24,21 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.core.routes import BY_NAME, ROUTES, SHAPES, Address, at, match
-from api.core.settings import Settings
+from api.core import routes
+from api.core.routes import (
+    API_PREFIX,
+    BY_NAME,
+    EMBED_PREFIX,
+    LANG_PREFIXES,
+    ROUTES,
+    SHAPES,
+    Address,
+    Route,
+    at,
+    match,
+    prefix_of,
+)
+from api.core.settings import ROOT, Settings
 from api.core.snapshot import read_addresses
 from api.export import ExportError, ExportResult, export, file_for, locations
 from tests.browser.harness import _free_port
@@ -462,6 +476,60 @@ def test_the_nginx_config_writes_no_url_of_a_route() -> None:
     written = {part for line in conf for part in ROUTE_SEGMENTS if f"/{part}" in line.replace("\\", "")}
     assert written == set()
     assert "include /srv/bothand/_bothand/nginx-locations.conf;" in CONF.read_text("utf-8")
+
+
+def test_the_namespaces_are_what_the_routes_say(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prefixes the app and nginx tell URLs apart by (an API error is a problem, only an embed may be
+    framed, where a URL names its language) are computed from the table's paths and kinds (issue 22)."""
+    public = [route for route in ROUTES if not route.internal]
+    assert (API_PREFIX, EMBED_PREFIX, LANG_PREFIXES) == ("/api/", "/embed/", ("/embed/", "/"))
+    for kind, prefix in (("api", API_PREFIX), ("embed", EMBED_PREFIX)):
+        assert {r.name for r in public if r.path.startswith(prefix)} == {r.name for r in public if r.kind == kind}
+    with pytest.raises(ValueError, match="share no path"):
+        prefix_of("reader")  # reader pages have no namespace of their own: `/`
+    monkeypatch.setattr(routes, "ROUTES", (*ROUTES, Route("stray", "/api/stray")))  # a page under /api/
+    with pytest.raises(ValueError, match="stray"):
+        prefix_of("api")
+
+
+# Every segment of a public route's path or file (`api`, `v1`, `article-list`, `embed`, ...).
+URL_SEGMENTS = {part for route in ROUTES if not route.internal for text in (route.path, route.file or "")
+                for part in text.split("/") if part and "{" not in part}
+
+
+def _url_literals(text: str) -> set[str]:
+    """The route segments `text` writes as part of a URL or file path (`/api/`, `(?:embed/)?`); source paths
+    (`api/core/routes.py`) aside."""
+    text = re.sub(r"\bapi/[\w/]+\.py\b", "", text)
+    return {seg for seg in URL_SEGMENTS
+            if re.search(rf"(?:^|[^\w.~-])(?:/{re.escape(seg)}(?:$|[^\w.~-])|{re.escape(seg)}/)", text)}
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """A module's string constants (f-strings' literal parts too), but its docstrings."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_the_app_and_the_export_write_no_url_of_a_route() -> None:
+    """Outside api/core/routes.py, api/web and api/export write no route's path or file (`/api/`, `/embed/`,
+    `api/v1/articles/`) but in comments and docstrings: the app, the export and nginx's maps take their
+    prefixes and patterns from the table (issue 22)."""
+    found = []
+    for module in sorted([*(ROOT / "api" / "web").rglob("*.py"), *(ROOT / "api" / "export").rglob("*.py")]):
+        found += [f"{module.relative_to(ROOT)}:{line} {sorted(segs)}" for line, text in _code_strings(module)
+                  if (segs := _url_literals(text))]
+    for template in sorted((ROOT / "api" / "export" / "templates").glob("*.j2")):
+        found += [f"{template.relative_to(ROOT)}:{n} {sorted(segs)}"
+                  for n, line in enumerate(template.read_text("utf-8").splitlines(), 1)
+                  if (segs := _url_literals(line.split("#")[0]))]  # nginx comments aside
+    assert found == []
+    assert _url_literals('~^400!:[^:]*:/api/ x') == {"api"}  # what it would catch: the hand-written map of old
+    assert _url_literals("(?:_alt/[^/]+/)?embed/ '*'") == {"embed"}
 
 
 @pytest.mark.parametrize(("route", "param", "wider"), [
