@@ -73,9 +73,10 @@ update: install
 test: install-test test-deps lint check
 	$(VENV)/bin/pytest
 
-# Everything but the real browser and the screen reader: for daily work (a few minutes).
+# Everything but the real browser and the screen reader: for daily work (a few minutes), on every core
+# (pytest-xdist; each worker builds its own fixture sites). `make test` runs the same tests in one process.
 test-fast: install-test lint check
-	$(VENV)/bin/pytest -m "not browser and not screenreader" --ignore=tests/browser --ignore=tests/screenreader
+	$(VENV)/bin/pytest -n auto -m "not browser and not screenreader" --ignore=tests/browser --ignore=tests/screenreader
 
 # Re-record what Orca says on each page (tests/screenreader/transcripts/); review the diff before committing.
 transcripts: install-test test-deps

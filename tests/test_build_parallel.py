@@ -119,6 +119,30 @@ def test_writer_keeps_draft_order_and_bounds_what_it_holds(tmp_path: Path, monke
     assert [r.key for r in index.resources] == [d.key for d in drafts()]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_body_two_resources_share_is_compressed_and_stored_once(tmp_path: Path, workers: int) -> None:
+    """Same bytes at two URLs (an embed for a country whose help is the "any other country" one): one copy
+    in the pack, both resources answer them with the same ETags; another media type is its own body."""
+    text = ("help is near " * 400).encode()
+    drafts = [snapshot.Draft(at("static", name=name), text, media) for name, media in (
+        ("a.html", "text/html; charset=utf-8"), ("b.txt", "application/octet-stream"),
+        ("c.html", "text/html; charset=utf-8"))]
+    store.write(tmp_path / "s", drafts, lambda: snapshot.SiteData(origin="x", tags=[], slugs=[], summaries={}),
+                "fingerprint", workers=workers)
+    index = snapshot.read_index(tmp_path / "s")
+    assert index is not None
+    by_key = {r.key: r for r in index.resources}
+    a, b, c = (by_key[d.key] for d in drafts)
+    assert [v.encoding for v in a.variants] == ["identity", "br", "gzip"]
+    assert a.variants == c.variants  # same offsets, lengths and ETags
+    assert [v.encoding for v in b.variants] == ["identity"]  # not compressible: its own, stored again
+    pack = (tmp_path / "s" / index.packs[0]).read_bytes()
+    assert len(pack) == sum(v.length for v in a.variants) + len(text)
+    for variant in c.variants:
+        decode = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}[variant.encoding]
+        assert decode(pack[variant.offset:variant.offset + variant.length]) == text
+
+
 def test_duplicate_key_still_refused_on_the_pool(tmp_path: Path) -> None:
     same = [snapshot.Draft(at("static", name="a.txt"), b"x" * 1000, "text/plain") for _ in range(2)]
     with pytest.raises(ValueError, match="two resources"):
