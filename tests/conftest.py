@@ -99,13 +99,15 @@ def copy_real_project(dest: Path) -> Path:
 
 @pytest.fixture
 def make_client(project_copy: Path) -> Callable[[], TestClient]:
-    """Apps over the test's own fixture corpus (rebuilt on each call, into the copy's build/)."""
+    """Apps over the test's own fixture corpus (rebuilt on each call, into the copy's build/; no handouts)."""
     corpus = Corpus(name="edited", root=project_copy, tags=("en", *EDITED_CORPUS_LOCALES))
     (project_copy / "locales" / "LINGUAS").write_text("\n".join(EDITED_CORPUS_LOCALES) + "\n", "utf-8")
 
     def make() -> TestClient:
         logging.getLogger("api.sources.catalogs").setLevel(logging.ERROR)
-        return TestClient(create_app(corpus.settings()))
+        # Without the printable handouts: these tests edit catalogs and read pages and the API, and each call
+        # rebuilds the corpus (8 PDFs per article × locale would be most of it; tests/test_handout*.py cover them).
+        return TestClient(create_app(corpus.settings(handouts=False)))
 
     return make
 
