@@ -299,7 +299,8 @@ def many(project_copy: Path) -> TestClient:
         (project_copy / "content" / f"{slug}.md").write_text(text, "utf-8")
     shutil.rmtree(project_copy / "build", ignore_errors=True)
     settings = Settings(content_dir=project_copy / "content", locales_dir=project_copy / "locales", base_url=BASE,
-                        build_folder=project_copy / "build", brotli_quality=FAST_BROTLI, conditions_file=conditions)
+                        build_folder=project_copy / "build", brotli_quality=FAST_BROTLI, conditions_file=conditions,
+                        handouts=False)  # Infobutton answers links to pages: 240 PDFs would be most of this build
     return TestClient(create_app(settings))
 
 
