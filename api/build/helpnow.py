@@ -57,10 +57,13 @@ class HelpNow:
             return cache[loc.tag]
 
         tags: dict[str, list[str]] = {}
+        joined: dict[tuple[str, str | None], Markup] = {}  # a unit's page and 8 embeds each show one menu
 
         def option_tags(loc: Locale, selected: str | None) -> Markup:
             """The menu's <option>s (a country's name in the locale, or in English marked as such),
-            escaped once per locale (every page's help-now block has them); the chosen one selected."""
+            escaped and joined once per locale and chosen country (every page's help-now block has them)."""
+            if (loc.tag, selected) in joined:
+                return joined[loc.tag, selected]
             if loc.tag not in tags:
                 tags[loc.tag] = [f'<option value="{escape(o["code"])}"'
                                  + (f' lang="{escape(o["lang"])}"' if o["lang"] != loc.tag else "")
@@ -69,7 +72,8 @@ class HelpNow:
             if selected is not None:
                 found = [tag.replace(">", " selected>", 1) if code == selected else tag
                          for tag, code in zip(found, (o["code"] for o in options(loc)), strict=True)]
-            return Markup("\n    ".join(found))  # noqa: S704  # every value above went through escape()
+            made = joined[loc.tag, selected] = Markup("\n    ".join(found))  # noqa: S704  # escaped above
+            return made
 
         return {"country_options": options, "country_option_tags": option_tags,
                 "countries_with_lines": lambda: self.countries}

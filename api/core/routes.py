@@ -20,6 +20,7 @@ from its routes' paths, so the app and the export tell an API URL from a page wi
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -174,8 +175,11 @@ def at(route: str, **params: str | int | None) -> Address:
     return Address(route, tuple(sorted(given.items())))
 
 
+@functools.lru_cache(maxsize=2**16)
 def path(route: str, **params: str | int | None) -> str:
-    """The URL path (and identity query) of a route: `path("article_page", lang="es", slug="x")`."""
+    """The URL path (and identity query) of a route: `path("article_page", lang="es", slug="x")`. Cached: a
+    build asks for the same few URLs in every page of a unit (the language switcher, its 8 embeds), and
+    building one (checking its parameters, quoting, encoding the query) was an eighth of rendering."""
     return at(route, **params).key
 
 
