@@ -57,7 +57,7 @@ Encoded = tuple[str, list[tuple[Encoding, bytes]] | None]
 
 
 def compression_key(brotli_quality: int) -> str:
-    return f"br{brotli_quality}-gz{GZIP_LEVEL}"
+    return f"br{brotli_quality}-gzng{GZIP_LEVEL}"  # brotli's level, zlib-ng's gzip level
 
 
 class Previous:
