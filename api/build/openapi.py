@@ -12,10 +12,13 @@ from typing import Any
 from api.core import models
 from api.core.countries import country_codes
 from api.core.problems import PROBLEM_TYPES, Problem, unknown_article, unknown_language
+from api.core.routes import BY_NAME, path
 from api.sources.content import SLUG_PATTERN
 
 PROBLEM_KINDS = [*PROBLEM_TYPES.values(), "unknown-article", "unknown-language", "invalid-parameter",
                  "unknown-parameter", "unsupported-format"]
+
+ROUTE = {name: route.path for name, route in BY_NAME.items()}  # OpenAPI writes paths as Starlette does
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -195,13 +198,13 @@ def document(slugs: list[str], tags: list[str], origin: str,
             "license": {"name": "Content: all rights reserved; see each article's license field"},
         },
         "paths": {
-            "/api/v1/locales": {"get": {
+            ROUTE["locales"]: {"get": {
                 "operationId": "listLocales", "summary": "Served languages, with direction and completeness",
                 "parameters": [IF_NONE_MATCH],
                 "responses": {"200": _ok("LocaleList", "The served locales", language=False),
                               "304": NOT_MODIFIED,
                               "400": _problem("An unknown query parameter was sent")}}},
-            "/api/v1/articles": {"get": {
+            ROUTE["api_articles"]: {"get": {
                 "operationId": "listArticles", "summary": "Article summaries, paged, for sync",
                 "parameters": [
                     LANG, ACCEPT_LANGUAGE, IF_NONE_MATCH,
@@ -220,15 +223,15 @@ def document(slugs: list[str], tags: list[str], origin: str,
                     "400": _problem("A paging or filter parameter is invalid, or unknown"),
                     "404": _problem("The lang parameter names a language that is not served"),
                 }}},
-            "/api/v1/articles/{slug}": {"get": {
+            ROUTE["api_article"]: {"get": {
                 "operationId": "getArticle", "summary": "One article in one language",
                 "parameters": [slug_param, LANG, _country(), ACCEPT_LANGUAGE, IF_NONE_MATCH],
                 "responses": {"200": _ok("Article", "The article"), "304": NOT_MODIFIED,
                               "400": _problem("An unknown query parameter was sent, or country is not a "
                                               "country code"),
                               "404": _problem("No such article, or the language is not served")}}},
-            "/api/v1/infobutton": {"get": INFOBUTTON},
-            "/api/oembed": {"get": {
+            ROUTE["infobutton"]: {"get": INFOBUTTON},
+            ROUTE["oembed"]: {"get": {
                 "operationId": "oembed", "summary": "oEmbed 1.0 for article URLs (type rich)",
                 "parameters": [
                     {"name": "url", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1},
@@ -304,11 +307,11 @@ def finish(doc: dict[str, Any], origin: str, tags: list[str],
     doc["security"] = []  # no API key, no login: every operation is public
     doc["tags"] = TAGS
     # The problems the site answers to these very requests (tests replay every example's request).
-    slug = next(iter(doc["paths"]["/api/v1/articles/{slug}"]["get"]["parameters"][0]["examples"]), "example")
+    slug = next(iter(doc["paths"][ROUTE["api_article"]]["get"]["parameters"][0]["examples"]), "example")
     problems: dict[str, list[tuple[str, Problem]]] = {
-        "getArticle": [("/api/v1/articles/no-such-article", unknown_article("no-such-article")),
-                       (f"/api/v1/articles/{slug}?lang=qaa", unknown_language("qaa", tags))],
-        "listArticles": [("/api/v1/articles?lang=qaa", unknown_language("qaa", tags))],
+        "getArticle": [(path("api_article", slug="no-such-article"), unknown_article("no-such-article")),
+                       (path("api_article", slug=slug, lang="qaa"), unknown_language("qaa", tags))],
+        "listArticles": [(path("api_articles", lang="qaa"), unknown_language("qaa", tags))],
     }
     for item in doc["paths"].values():
         op = item["get"]
