@@ -10,7 +10,9 @@ previous entries, escapes, duplicates) and also refuses the few forms msgfmt acc
 misreads (two strings on one line, octal or ``\\x`` escapes, no space after the keyword,
 ``msgstr [0]``), which no PO editor writes. Neither Babel nor translate-toolkit's parser rejects
 all of these, hence this module. A file with any error serves none of its translations
-(api.sources.catalogs): English, never a part of a string.
+(api.sources.catalogs): English, never a part of a string. A file in the form tools write is checked
+by one regular expression first (issue 23: the lexer was most of a cold build's catalog reading);
+only what that does not accept goes through the lexer, which names every error.
 
 **Writing.** ``pybabel update --previous`` wraps the previous-msgid comments (``#| msgid``)
 like prose, splitting a long msgid's quoted lines where msgfmt cannot read them, and Babel reads
@@ -81,6 +83,8 @@ class _Error(Exception):
 
 
 def unescape(raw: str) -> str:
+    if "\\" not in raw:  # most strings have no escape: nothing to replace, nothing to refuse
+        return raw
     out: list[str] = []
     pos = 0
     for m in _ESCAPE.finditer(raw):
@@ -215,6 +219,68 @@ class _Parser:
                 self.entry(token)
 
 
+# The fast path. A file as Babel, msgmerge and PO editors write it (keywords at the line start, one space,
+# then the string; only the escapes gettext and Babel share) is checked by one regular expression, one
+# entry at a time, instead of a token per line: 10x less CPU on a 14 MB content.po. It accepts a subset
+# of what the lexer and parser accept, and finds the same entries (lines, msgctxt, msgid); whatever it
+# does not accept (every broken file among it) goes to them, so each error is named as before.
+_S = r'"[^"\\\n]*(?:\\[\\"abfnrtv][^"\\\n]*)*"'  # a string (no line break, known escapes only)
+_EOL = r"[ \t\r]*(?:\n|\Z)"
+
+
+def _keyword(prefix: str, keyword: str) -> str:
+    """A keyword line and its continuation lines, each marked with `prefix` ("", "#| ", "#~ ", "#~| ")."""
+    return rf"{prefix}{keyword} {_S}{_EOL}(?:{prefix}{_S}{_EOL})*"
+
+
+_MAIN, _PREVIOUS = r"(?(obsolete)#~ |)", r"(?(obsolete)#~\| |#\| )"  # an obsolete entry has #~ on every line
+_FORM_KEYWORD = r"msgstr\[[0-9]+\]"
+_BLOCK = re.compile(
+    r"(?:#(?![~|])[^\n]*(?:\n|\Z)|[ \t\r]*\n)*"  # comments and blank lines before an entry
+    r"(?:(?P<obsolete>(?=#~))?"
+    rf"(?:(?:{_keyword(_PREVIOUS, 'msgctxt')})?{_keyword(_PREVIOUS, 'msgid')}"
+    rf"(?:{_keyword(_PREVIOUS, 'msgid_plural')})?)?"
+    rf"(?P<context>{_keyword(_MAIN, 'msgctxt')})?(?P<msgid>{_keyword(_MAIN, 'msgid')})"
+    rf"(?:(?P<plural>{_keyword(_MAIN, 'msgid_plural')}(?:{_keyword(_MAIN, _FORM_KEYWORD)})+)"
+    rf"|{_keyword(_MAIN, 'msgstr')})"
+    r"|\Z)"
+)
+_FORM = re.compile(r"^(?:#~ )?msgstr\[([0-9]+)\]", re.MULTILINE)  # line starts: a string holds no line break
+_CONTENT = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')  # what STRING finds, unrolled: 3x faster
+
+
+def _text(lines: str) -> str:
+    """The whole string of a keyword and its continuation lines (matched by _keyword)."""
+    return "".join([unescape(raw) for raw in _CONTENT.findall(lines)])
+
+
+def _clean_entries(data: bytes) -> list[tuple[int, str | None, str]] | None:
+    """The entries (msgid line, msgctxt, msgid) of a UTF-8 file that is clean PO syntax in the form tools
+    write; None if it is not (then the lexer decides)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    entries: list[tuple[int, str | None, str]] = []
+    pos = counted = 0
+    line = 1
+    while pos < len(text):
+        m = _BLOCK.match(text, pos)
+        if m is None:
+            return None
+        if m.start("msgid") < 0:  # only comments and blank lines up to the end of the file
+            break
+        plural = m.group("plural")
+        if plural is not None and (forms := _FORM.findall(plural)) != [str(n) for n in range(len(forms))]:
+            return None  # msgstr[N] out of order: the parser names it
+        line += text.count("\n", counted, m.start("msgid"))
+        counted = m.start("msgid")
+        context = m.group("context")
+        entries.append((line, None if context is None else _text(context), _text(m.group("msgid"))))
+        pos = m.end()
+    return entries
+
+
 def _charset(data: bytes) -> tuple[str, int]:
     """The charset the header declares (UTF-8 if none) and the line it is on."""
     m = _CHARSET.search(data)
@@ -223,15 +289,30 @@ def _charset(data: bytes) -> tuple[str, int]:
     return m.group(1).decode("ascii"), data.count(b"\n", 0, m.start()) + 1
 
 
-def syntax_errors(data: bytes) -> list[SyntaxProblem]:
+def syntax_errors(data: bytes, fast: bool = True) -> list[SyntaxProblem]:
     """Every line of a .po file that is not PO syntax (or that Babel would misread); if there
     are none, the first grammar error (an entry without msgstr, a comment inside an entry,
-    inconsistent #~, wrong plural index…); if none, every duplicate definition."""
+    inconsistent #~, wrong plural index…); if none, every duplicate definition. `fast=False`: by
+    the lexer and parser alone, without the fast path (tests compare the two)."""
     charset, charset_line = _charset(data)
     try:
-        codecs.lookup(charset)
+        codec = codecs.lookup(charset)
     except LookupError:
         return [SyntaxProblem(charset_line, f"unknown charset {charset!r} in the Content-Type header")]
+    # A file as Babel and PO editors write it is checked by one regular expression (_clean_entries);
+    # anything else, every broken file among it, by the lexer and parser, which name each error.
+    entries = _clean_entries(data) if fast and codec.name == "utf-8" else None
+    if entries is None:
+        found = _checked(data, charset)
+        if isinstance(found, list):
+            return found
+        entries = found.entries
+    return _duplicates(entries)
+
+
+def _checked(data: bytes, charset: str) -> _Parser | list[SyntaxProblem]:
+    """The file lexed line by line and parsed: every line error, else the first grammar error, else the
+    parser (with its entries)."""
     tokens: list[_Token] = []
     problems: list[SyntaxProblem] = []
     for number, raw in enumerate(data.split(b"\n"), 1):
@@ -254,8 +335,14 @@ def syntax_errors(data: bytes) -> list[SyntaxProblem]:
         parser.parse()
     except _Error as exc:
         return [SyntaxProblem(exc.line, exc.message)]
+    return parser
+
+
+def _duplicates(entries: list[tuple[int, str | None, str]]) -> list[SyntaxProblem]:
+    """Each entry (msgid line, msgctxt, msgid) whose msgctxt and msgid an earlier one has."""
+    problems: list[SyntaxProblem] = []
     first: dict[tuple[str | None, str], int] = {}
-    for msgid_line, context, msgid in parser.entries:
+    for msgid_line, context, msgid in entries:
         if (context, msgid) in first:
             problems.append(SyntaxProblem(msgid_line, f"duplicate message definition (first defined on line "
                                                       f"{first[(context, msgid)]}): msgid {msgid[:60]!r}"))
