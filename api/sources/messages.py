@@ -8,7 +8,7 @@ import gettext
 import html
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from babel.messages.catalog import Message
 
@@ -82,12 +82,19 @@ def plural_rule_problem(plural_forms: str, num_plurals: int) -> str | None:
 
 def message_problems(msg: Message, domain: str, num_plurals: int, protected: Collection[str] = ()) -> list[str]:
     """Why a (non-empty, non-fuzzy) translation must not be served; empty when it is fine."""
-    if not msg.id or not msg.string:
+    return entry_problems(msg.id, msg.string, msg.context, domain, num_plurals, protected)
+
+
+def entry_problems(msgid: str | Sequence[str], string: str | Sequence[str] | None, context: str | None, domain: str,
+                   num_plurals: int, protected: Collection[str] = ()) -> list[str]:
+    """:func:`message_problems` of an entry given by its parts (api/sources/pofast.py reads entries without
+    making a Babel Message of each)."""
+    if not msgid or not string:
         return []
     problems: list[str] = []
-    ids = msg.id if isinstance(msg.id, (list, tuple)) else (msg.id,)
-    strings = msg.string if isinstance(msg.string, (list, tuple)) else (msg.string,)
-    if isinstance(msg.id, (list, tuple)) and len(strings) != num_plurals:
+    ids = msgid if isinstance(msgid, (list, tuple)) else (msgid,)
+    strings = string if isinstance(string, (list, tuple)) else (string,)
+    if isinstance(msgid, (list, tuple)) and len(strings) != num_plurals:
         problems.append(f"has {len(strings)} plural forms, the catalog's Plural-Forms says {num_plurals}")
     for text in strings:
         if not text:
@@ -111,7 +118,7 @@ def message_problems(msg: Message, domain: str, num_plurals: int, protected: Col
             problems += placeholder_problems(ids[-1], text)
             if RAW_TAG.search(html.unescape(text)) and not RAW_TAG.search(html.unescape(ids[-1])):
                 problems.append("contains HTML markup, which is never rendered")
-            if msg.context == CRISIS_CONTEXT:
+            if context == CRISIS_CONTEXT:
                 problems += crisis_problems(ids[-1], text, numbers=ids[-1] in protected)
     return problems
 

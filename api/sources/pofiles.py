@@ -11,8 +11,8 @@ misreads (two strings on one line, octal or ``\\x`` escapes, no space after the 
 ``msgstr [0]``), which no PO editor writes. Neither Babel nor translate-toolkit's parser rejects
 all of these, hence this module. A file with any error serves none of its translations
 (api.sources.catalogs): English, never a part of a string. A file in the form tools write is checked
-by one regular expression first (issue 23: the lexer was most of a cold build's catalog reading);
-only what that does not accept goes through the lexer, which names every error.
+by one regular expression first (api/sources/pofast.py; issue 23: the lexer was most of a cold build's
+catalog reading); only what that does not accept goes through the lexer, which names every error.
 
 **Writing.** ``pybabel update --previous`` wraps the previous-msgid comments (``#| msgid``)
 like prose, splitting a long msgid's quoted lines where msgfmt cannot read them, and Babel reads
@@ -28,15 +28,15 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from api.sources import pofast
+from api.sources.pofast import unescape
+
 WIDTH = 76  # Babel's (and pybabel's) default line width
 _SPACE = " \t\r\f\v"  # whitespace outside strings, as msgfmt and Babel see it
 _KEYWORDS = ("msgctxt", "msgid", "msgid_plural", "msgstr")
 _WORD = re.compile(r'[^\s"#]+')
 _PLURAL = re.compile(r"msgstr\[(\d+)\]\Z")
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_ESCAPE = re.compile(r"\\(.)")
-# The escapes Babel reads back as gettext does (msgfmt also knows octal and \x, Babel does not).
-_ESCAPES = {"\\": "\\", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([-\w.:]+)')
 _BOM = "\ufeff"
 
@@ -80,24 +80,6 @@ class _Error(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-def unescape(raw: str) -> str:
-    if "\\" not in raw:  # most strings have no escape: nothing to replace, nothing to refuse
-        return raw
-    out: list[str] = []
-    pos = 0
-    for m in _ESCAPE.finditer(raw):
-        char = m.group(1)
-        if char not in _ESCAPES:
-            if char in "01234567x":
-                raise ValueError(f"escape \\{char}… (octal or hexadecimal) cannot be read here: "
-                                 "write the character itself")
-            raise ValueError(f"invalid escape sequence \\{char} (a backslash itself is written \\\\)")
-        out += [raw[pos:m.start()], _ESCAPES[char]]
-        pos = m.end()
-    out.append(raw[pos:])
-    return "".join(out)
 
 
 def _lex(number: int, line: str) -> _Token | None:
@@ -219,68 +201,6 @@ class _Parser:
                 self.entry(token)
 
 
-# The fast path. A file as Babel, msgmerge and PO editors write it (keywords at the line start, one space,
-# then the string; only the escapes gettext and Babel share) is checked by one regular expression, one
-# entry at a time, instead of a token per line: 10x less CPU on a 14 MB content.po. It accepts a subset
-# of what the lexer and parser accept, and finds the same entries (lines, msgctxt, msgid); whatever it
-# does not accept (every broken file among it) goes to them, so each error is named as before.
-_S = r'"[^"\\\n]*(?:\\[\\"abfnrtv][^"\\\n]*)*"'  # a string (no line break, known escapes only)
-_EOL = r"[ \t\r]*(?:\n|\Z)"
-
-
-def _keyword(prefix: str, keyword: str) -> str:
-    """A keyword line and its continuation lines, each marked with `prefix` ("", "#| ", "#~ ", "#~| ")."""
-    return rf"{prefix}{keyword} {_S}{_EOL}(?:{prefix}{_S}{_EOL})*"
-
-
-_MAIN, _PREVIOUS = r"(?(obsolete)#~ |)", r"(?(obsolete)#~\| |#\| )"  # an obsolete entry has #~ on every line
-_FORM_KEYWORD = r"msgstr\[[0-9]+\]"
-_BLOCK = re.compile(
-    r"(?:#(?![~|])[^\n]*(?:\n|\Z)|[ \t\r]*\n)*"  # comments and blank lines before an entry
-    r"(?:(?P<obsolete>(?=#~))?"
-    rf"(?:(?:{_keyword(_PREVIOUS, 'msgctxt')})?{_keyword(_PREVIOUS, 'msgid')}"
-    rf"(?:{_keyword(_PREVIOUS, 'msgid_plural')})?)?"
-    rf"(?P<context>{_keyword(_MAIN, 'msgctxt')})?(?P<msgid>{_keyword(_MAIN, 'msgid')})"
-    rf"(?:(?P<plural>{_keyword(_MAIN, 'msgid_plural')}(?:{_keyword(_MAIN, _FORM_KEYWORD)})+)"
-    rf"|{_keyword(_MAIN, 'msgstr')})"
-    r"|\Z)"
-)
-_FORM = re.compile(r"^(?:#~ )?msgstr\[([0-9]+)\]", re.MULTILINE)  # line starts: a string holds no line break
-_CONTENT = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')  # what STRING finds, unrolled: 3x faster
-
-
-def _text(lines: str) -> str:
-    """The whole string of a keyword and its continuation lines (matched by _keyword)."""
-    return "".join([unescape(raw) for raw in _CONTENT.findall(lines)])
-
-
-def _clean_entries(data: bytes) -> list[tuple[int, str | None, str]] | None:
-    """The entries (msgid line, msgctxt, msgid) of a UTF-8 file that is clean PO syntax in the form tools
-    write; None if it is not (then the lexer decides)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    entries: list[tuple[int, str | None, str]] = []
-    pos = counted = 0
-    line = 1
-    while pos < len(text):
-        m = _BLOCK.match(text, pos)
-        if m is None:
-            return None
-        if m.start("msgid") < 0:  # only comments and blank lines up to the end of the file
-            break
-        plural = m.group("plural")
-        if plural is not None and (forms := _FORM.findall(plural)) != [str(n) for n in range(len(forms))]:
-            return None  # msgstr[N] out of order: the parser names it
-        line += text.count("\n", counted, m.start("msgid"))
-        counted = m.start("msgid")
-        context = m.group("context")
-        entries.append((line, None if context is None else _text(context), _text(m.group("msgid"))))
-        pos = m.end()
-    return entries
-
-
 def _charset(data: bytes) -> tuple[str, int]:
     """The charset the header declares (UTF-8 if none) and the line it is on."""
     m = _CHARSET.search(data)
@@ -299,15 +219,28 @@ def syntax_errors(data: bytes, fast: bool = True) -> list[SyntaxProblem]:
         codec = codecs.lookup(charset)
     except LookupError:
         return [SyntaxProblem(charset_line, f"unknown charset {charset!r} in the Content-Type header")]
-    # A file as Babel and PO editors write it is checked by one regular expression (_clean_entries);
+    # A file as Babel and PO editors write it is checked by one regular expression (api/sources/pofast.py);
     # anything else, every broken file among it, by the lexer and parser, which name each error.
-    entries = _clean_entries(data) if fast and codec.name == "utf-8" else None
-    if entries is None:
+    read = pofast.read(data, strings=False) if fast and codec.name == "utf-8" else None
+    if read is None:
         found = _checked(data, charset)
         if isinstance(found, list):
             return found
-        entries = found.entries
-    return _duplicates(entries)
+        return _duplicates(found.entries)
+    return _duplicates([(entry.line, entry.context, entry.msgid) for entry in read.entries])
+
+
+def clean_entries(data: bytes) -> pofast.Read | None:
+    """A file's entries with their strings, if it is clean PO syntax (no error at all, no duplicate) in
+    the form tools write, UTF-8; None otherwise (Babel reads it, syntax_errors names what is wrong)."""
+    try:
+        utf8 = codecs.lookup(_charset(data)[0]).name == "utf-8"
+    except LookupError:
+        return None
+    read = pofast.read(data) if utf8 else None
+    if read is None or _duplicates([(entry.line, entry.context, entry.msgid) for entry in read.entries]):
+        return None
+    return read
 
 
 def _checked(data: bytes, charset: str) -> _Parser | list[SyntaxProblem]:

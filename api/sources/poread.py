@@ -8,6 +8,10 @@ parse in the parse cache (api/sources/cache.py) by the bytes of the header and o
 re-reads only the parts whose bytes changed, each with the header (which holds the plural rule and
 charset). A file with any syntax error, or a msgid defined in two parts, is read whole, so every
 problem is named exactly as :func:`content_file` names it.
+
+A cold read of a file of clean syntax in the form tools write (every file the build itself writes)
+takes its entries from api/sources/pofast.py instead of making a Babel Message of each: Babel reads only
+its header. Any other file is read by Babel, with the syntax check naming each error.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from babel.messages.pofile import read_po
 
 from api.core.locales import Locale
 from api.sources.cache import ParseCache
-from api.sources.messages import message_problems
-from api.sources.pofiles import for_babel, syntax_errors
+from api.sources.messages import entry_problems, message_problems
+from api.sources.pofiles import clean_entries, for_babel, syntax_errors
 
 REVIEW_LINE = re.compile(r"^#?\s*Review:\s*(\S+)\s+(draft|reviewed)(?:\s+([0-9a-f]{6,64}))?\s*$", re.MULTILINE)
 
@@ -236,6 +240,14 @@ def _msgid(msg: Message) -> str:
 
 def _whole(path: Path, loc: Locale) -> tuple[ContentFile, list[tuple[int, str | None, str]]]:
     """:func:`content_file`, and the line, msgctxt and msgid of each obsolete entry (to cut it in parts)."""
+    with contextlib.suppress(OSError):
+        if (clean := _clean(path.read_bytes(), loc)) is not None:
+            return clean
+    return _by_babel(path, loc)
+
+
+def _by_babel(path: Path, loc: Locale) -> tuple[ContentFile, list[tuple[int, str | None, str]]]:
+    """:func:`_whole` by Babel's reader, and the syntax check naming every error: any file."""
     catalog, ok, problems = parse_file(path, loc)
     if catalog is None:
         return ContentFile({}, [], {}, False, problems), []
@@ -243,3 +255,31 @@ def _whole(path: Path, loc: Locale) -> tuple[ContentFile, list[tuple[int, str | 
     obsolete = [(m.lineno or 0, m.context, _msgid(m)) for m in catalog.obsolete.values()]
     return (ContentFile(entries, [m.context for m in catalog.obsolete.values()], reviews_from(catalog), ok,
                         problems), obsolete)
+
+
+def _clean(data: bytes, loc: Locale) -> tuple[ContentFile, list[tuple[int, str | None, str]]] | None:
+    """:func:`_whole` of a file of clean syntax in the form tools write (api/sources/pofast.py), read without
+    making a Babel Message of each entry: Babel reads only its header. What Babel's reader makes of such a
+    file, entry for entry (tests/test_poread.py); None for any other file (then Babel reads it whole)."""
+    read = clean_entries(data)
+    if read is None or not read.entries:
+        return None
+    header, *rest = read.entries
+    # Babel takes every msgid "" for the header (its fields, its comments): here only the first entry is one.
+    if header.msgid or header.context is not None or header.obsolete or any(not entry.msgid for entry in rest):
+        return None
+    try:
+        catalog = read_po(io.BytesIO(for_babel(read.head)), locale=loc.folder)
+    except Exception:  # noqa: BLE001  # Babel reading the whole file names it (parse_file)
+        return None
+    entries: dict[tuple[str, str], Entry] = {}
+    obsolete: list[tuple[int, str | None, str]] = []
+    for entry in rest:
+        if entry.obsolete:
+            obsolete.append((entry.line, entry.context, entry.msgid))
+        elif entry.context is not None and entry.string is not None:  # not plural: article text has none
+            checked = not entry.fuzzy and bool(entry.string)
+            problems = tuple(entry_problems(entry.msgid, entry.string, entry.context, "content",
+                                            catalog.num_plurals)) if checked else ()
+            entries[(entry.context, entry.msgid)] = (entry.string, entry.fuzzy, entry.line, problems)
+    return ContentFile(entries, [context for _, context, _ in obsolete], reviews_from(catalog), True, []), obsolete
