@@ -227,6 +227,8 @@ def syntax_errors(data: bytes, fast: bool = True) -> list[SyntaxProblem]:
         if isinstance(found, list):
             return found
         return _duplicates(found.entries)
+    if len({(entry.context, entry.msgid) for entry in read.entries}) == len(read.entries):
+        return []  # no key twice: no duplicate (the common case, without a tuple per entry)
     return _duplicates([(entry.line, entry.context, entry.msgid) for entry in read.entries])
 
 
@@ -238,8 +240,8 @@ def clean_entries(data: bytes) -> pofast.Read | None:
     except LookupError:
         return None
     read = pofast.read(data) if utf8 else None
-    if read is None or _duplicates([(entry.line, entry.context, entry.msgid) for entry in read.entries]):
-        return None
+    if read is None or len({(entry.context, entry.msgid) for entry in read.entries}) != len(read.entries):
+        return None  # a key twice is a duplicate: syntax_errors names it
     return read
 
 
