@@ -60,6 +60,7 @@ def test_parts_equal_the_whole_file_first_and_after_an_edit(catalog: tuple[Path,
     path.write_text(text[:at] + "(editado) " + text[at:], "utf-8")
     edited, written = _parts_read(cache, path, loc)
     _same(edited, content_file(path, loc))  # type: ignore[arg-type]
+    _same(edited, _by_babel(path, loc)[0])  # type: ignore[arg-type]  # and as Babel's reader reads it
     assert written == 1  # only the edited article's part was read again
     assert any(s.startswith("(editado) ") for s, *_ in edited.entries.values())
 

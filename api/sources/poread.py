@@ -156,10 +156,14 @@ def _split(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
 def _parse_part(header: bytes, part: bytes, loc: Locale) -> _Part | None:
     """A part read with the header before it; None if it is not clean syntax (the file is then read whole)."""
     text = header + b"\n\n" + part + b"\n"
+    shift = -(header.count(b"\n") + 3)  # after the header's lines and a blank one: the part's line 0
+    if (clean := _clean(text, loc)) is not None:  # the form tools write: read as a whole file would be
+        read, obsolete = clean
+        return _Part({key: (s, f, line + shift, p) for key, (s, f, line, p) in read.entries.items()},
+                     [(context, msgid) for _, context, msgid in obsolete])
     if syntax_errors(text):
         return None
     catalog = read_po(io.BytesIO(for_babel(text)), locale=loc.folder)
-    shift = -(header.count(b"\n") + 3)  # after the header's lines and a blank one: the part's line 0
     return _Part(_entries(catalog, True, shift), [(m.context, _msgid(m)) for m in catalog.obsolete.values()])
 
 
