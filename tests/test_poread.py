@@ -139,7 +139,21 @@ def test_a_second_header_is_left_to_babel() -> None:
                  .encode()) is None
 
 
-@settings(max_examples=300, deadline=None)
+def test_a_header_babel_reads_another_charset_from_is_left_to_babel() -> None:
+    """`charset=UTF-\\n`: our check finds "UTF-" (UTF-8), Babel the field up to the next one, an unknown
+    charset it cannot decode the file with: only Babel's reader says so (the file is not served)."""
+    data = SAMPLE.replace("charset=UTF-8\\n", "charset=UTF-\\\\n").encode()
+    assert _both(data) is None
+    assert not content_file(_written(data), make_locale("es")).servable
+
+
+def _written(data: bytes) -> Path:
+    path = Path(tempfile.mkdtemp()) / "content.po"
+    path.write_bytes(data)
+    return path
+
+
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(SAMPLE.encode())), st.integers(0, 2), st.sampled_from(SIGNIFICANT)),
                 min_size=1, max_size=3))
 def test_the_fast_read_and_babel_agree_on_any_edit(edits: list[tuple[int, int, bytes]]) -> None:

@@ -17,6 +17,7 @@ its header. Any other file is read by Babel, with the syntax check naming each e
 from __future__ import annotations
 
 import bisect
+import codecs
 import contextlib
 import io
 import re
@@ -274,6 +275,10 @@ def _clean(data: bytes, loc: Locale) -> tuple[ContentFile, list[tuple[int, str |
         return None
     try:
         catalog = read_po(io.BytesIO(for_babel(read.head)), locale=loc.folder)
+        # Babel decodes the lines after the header with the charset it parses from it (not always what
+        # pofiles._charset finds, e.g. an escape in the field): only UTF-8 is what was read here.
+        if codecs.lookup(catalog.charset).name != "utf-8":
+            return None
     except Exception:  # noqa: BLE001  # Babel reading the whole file names it (parse_file)
         return None
     entries: dict[tuple[str, str], Entry] = {}
