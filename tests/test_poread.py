@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from api.core.locales import load_table, make_locale
 from api.sources.cache import ParseCache
-from api.sources.poread import ContentFile, _by_babel, _clean, content_file, read_content
+from api.sources.poread import ContentFile, _by_babel, _clean, _split, _split_lines, content_file, read_content
 from tests.conftest import po_path
 from tests.corpus import make_corpus
 
@@ -165,3 +165,24 @@ def test_the_fast_read_and_babel_agree_on_any_edit(edits: list[tuple[int, int, b
     both = _both(data)
     if both is not None:
         assert both[0] == both[1]
+
+
+# _split cuts a file whose blank lines are empty by regular expressions, any other line by line.
+PARTS = SAMPLE.replace('msgctxt "b"\nmsgid "day"', 'msgctxt "a"\nmsgid "day"') + (
+    '\nmsgid "no context"\nmsgstr "x"\n\n\n#~ msgctxt "c"\n#~ msgid "y"\n#~ msgstr "z"\n\n'
+    'msgctxt "c"\n#. late\nmsgctxt "d"\nmsgid "w"\nmsgstr "v"\n')
+CUTS = [b"\n", b"\n\n", b" \n", b"\t", b"\r", b"\x0b", b"msgctxt ", b"#~ msgctxt ", b'msgctxt "q"\n', b'msgid ""',
+        b"x", b"\x1c", b"\xc2\xa0"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(PARTS.encode())), st.integers(0, 2), st.sampled_from(CUTS)),
+                max_size=4))
+def test_the_parts_are_cut_as_line_by_line(edits: list[tuple[int, int, bytes]]) -> None:
+    data = PARTS.encode()
+    for at, how, piece in edits:
+        at = min(at, len(data))
+        data = data[:at] + (piece if how != 1 else b"") + data[at + (how > 0):]
+    assert _split(data) == _split_lines(data)
+    for small in (b"", b"\n", b'msgid ""', b'msgid ""\n', b'\nmsgid ""\n\nmsgctxt "a"\n'):
+        assert _split(small) == _split_lines(small)

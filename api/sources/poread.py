@@ -126,9 +126,61 @@ def _entries(catalog: Catalog, ok: bool, shift: int) -> dict[tuple[str, str], En
     return entries
 
 
+# Anchored on "\n", not on ^ with re.MULTILINE, which tries every position of megabytes.
+_SPACE_LINE = re.compile(rb"\n[ \t\r\v\f]+(?:\n|\Z)")  # blank, but not empty (after the first line)
+_SPACE_FIRST = re.compile(rb"[ \t\r\v\f]+(?:\n|\Z)")
+_TEXT = re.compile(rb"[^\n]")
+_CONTEXT_LINE = re.compile(rb"\n((?:#~ )?msgctxt [^\n]*)")
+
+
 def _split(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
     """The header (the first entry, msgid "") and the parts: runs of entries with one msgctxt, each with
-    the index of its first line. None when the file does not start with a header."""
+    the index of its first line. None when the file does not start with a header.
+
+    This runs on every build, over every content.po: a file whose blank lines are empty (as tools write
+    them) is cut where its msgctxt lines change, found by regular expressions, not a Python step per
+    line (0.10 -> 0.045 CPU s at 14 MB); any other by :func:`_split_lines` (tests compare the two)."""
+    if _SPACE_FIRST.match(data) or _SPACE_LINE.search(data):
+        return _split_lines(data)
+    blank = _first_empty_line(data)  # where the header ends
+    header = data if blank is None else data[:max(blank - 1, 0)]
+    if not (header.startswith(b'msgid ""') or b'\nmsgid ""' in header):
+        return None
+    first = None if blank is None else _TEXT.search(data, blank)
+    if first is None:
+        return header, []
+    starts, context, block = [first.start()], None, -1
+    for found in _CONTEXT_LINE.finditer(data, first.start() - 1):
+        here = data.rfind(b"\n\n", 0, found.start(1)) + 2  # the first line of the entry it is in
+        if here == block:
+            continue  # not the first msgctxt line of its entry
+        block = here
+        if here == first.start():
+            context = found.group(1)
+        elif found.group(1) != context:
+            starts.append(here)
+            context = found.group(1)
+    parts: list[tuple[int, bytes]] = []
+    line = counted = 0
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        line += data.count(b"\n", counted, start)
+        counted = start
+        parts.append((line, data[start:end].rstrip(b"\n")))
+    return header, parts
+
+
+def _first_empty_line(data: bytes) -> int | None:
+    """Where the first empty line of `data` starts (lines as data.split(b"\\n") gives them), if any."""
+    if not data or data.startswith(b"\n"):
+        return 0
+    at = data.find(b"\n\n")
+    if at >= 0:
+        return at + 1
+    return len(data) if data.endswith(b"\n") else None
+
+
+def _split_lines(data: bytes) -> tuple[bytes, list[tuple[int, bytes]]] | None:
+    """:func:`_split` line by line: any file (blank lines may hold spaces)."""
     lines = data.split(b"\n")
     blank = [n for n, line in enumerate(lines) if not line.strip()]
     end = blank[0] if blank else len(lines)
