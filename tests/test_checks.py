@@ -6,8 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.core.locales import make_locale
+from api.i18n.markup import Shape, render_inline, shape, unsafe_links
+from api.sources.messages import MARKUP_CHARS, entry_problems, markup_problems
 from api.tools.checks import check_catalog
 from tests.conftest import po_path, replace_msgstr
 
@@ -75,3 +79,25 @@ def test_missing_catalog(project_copy: Path) -> None:
     path = po_path(project_copy, "fa", "ui")
     path.unlink()
     assert any("catalog missing" in p for p in _problems(path, "fa", "ui"))
+
+
+# The content checks skip the Markdown parses for text without a character markup needs (MARKUP_CHARS):
+# for such text they must find nothing, whatever else it holds.
+_PLAIN = st.lists(st.sampled_from([*"ab (){}!#:/\\-+.=~|>\"'\n\t\u00a0\u2028é", "http://x.org", "www.x.org",
+                                   "javascript:x", "mailto:a@b", " 1. ", "- ", "> ", "    ", "\\(", "  \n", "~~s~~",
+                                   "#x;", "lt;", "(javascript:x)", "!x(y)"]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PLAIN, _PLAIN)
+def test_text_without_markup_characters_has_no_markup_problem(source: str, text: str) -> None:
+    assert not MARKUP_CHARS.search(source) and not MARKUP_CHARS.search(text)
+    assert markup_problems(source, text) == []
+    assert shape(text) == Shape((), ()) and "<" not in render_inline(text).text and not unsafe_links(text)
+
+
+@pytest.mark.parametrize("source,text", [("Hi", "<b>x</b>"), ("Hi", "&lt;img src=x&gt;"), ("Hi", "[x](javascript:y)"),
+                                         ("**Hi**", "Hola"), ("Hi", "`code`"), ("Hi", "_em_")])
+def test_markup_characters_are_checked(source: str, text: str) -> None:
+    assert MARKUP_CHARS.search(source) or MARKUP_CHARS.search(text)
+    assert entry_problems(source, text, "a", "content", 2) == markup_problems(source, text) != []

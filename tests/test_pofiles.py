@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from translate.storage import pypo
 
+from api.sources.pofast import read as fast_read
 from api.sources.pofiles import syntax_errors
 from api.sources.poread import read_catalog
 from api.tools.pomerge import merge, render, update_catalog
@@ -120,6 +123,57 @@ def test_the_line_named_is_the_broken_one() -> None:
     errors = syntax_errors((HEADER + body).encode())
     first = HEADER.count("\n") + 2
     assert [(e.line, e.message.split(":")[0]) for e in errors] == [(first, "end-of-line within string")]
+
+
+# The fast path -------------------------------------------------------------------------------
+# syntax_errors checks a file in the form tools write with one regular expression and sends anything
+# else to the lexer: whatever it accepts, the lexer must accept with the same entries and lines.
+SAMPLE = HEADER + (
+    '# translator\n#. extracted\n#: a.py:1\n#, fuzzy\n#| msgctxt "a"\n#| msgid ""\n#| "Hi "\n#| "there"\n'
+    'msgctxt "a"\nmsgid "Hello"\nmsgstr "Hola"\n\n'
+    'msgctxt "b"\nmsgid ""\n"Say \\"hi\\"\\n"\nmsgstr ""\n"Di \\"hola\\"\\t\\\\\\n"\n\n'
+    'msgid "day"\nmsgid_plural "days"\nmsgstr[0] "día"\nmsgstr[1] "días"\n\n'
+    '#~| msgid "Hi"\n#~ msgid "Hello"\n#~ msgstr "Hola"\n\n'
+    '#~ msgctxt "c"\n#~ msgid "week"\n#~ msgid_plural "weeks"\n#~ msgstr[0] "semana"\n#~ msgstr[1] "semanas"\n'
+)
+# Bytes that make or break PO syntax, for the mutations below.
+SIGNIFICANT = [b'"', b"\\", b"\n", b" ", b"#", b"~", b"|", b",", b"m", b"[", b"]", b"0", b"1", b"\r", b"\t",
+               b"n", b"x", b"\xff", b"\xc3", "\ufeff".encode(), b"msgid ", b"msgstr ", b'msgid "Hello"']
+
+
+def _named(data: bytes) -> list[tuple[int, str]]:
+    return [(e.line, e.message) for e in syntax_errors(data)]
+
+
+def _named_by_lexer(data: bytes) -> list[tuple[int, str]]:
+    return [(e.line, e.message) for e in syntax_errors(data, fast=False)]
+
+
+@pytest.mark.parametrize("text", [SAMPLE, SAMPLE.replace("\n", "\r\n"), SAMPLE + "\n# trailing comment"])
+def test_the_fast_path_takes_the_forms_tools_write(text: str) -> None:
+    data = text.encode()
+    assert fast_read(data) is not None  # not the lexer: the fast path itself is what is tested below
+    assert _named(data) == _named_by_lexer(data) == []
+    assert _named(data + data[len(HEADER):]) == _named_by_lexer(data + data[len(HEADER):]) != []  # duplicates
+
+
+@pytest.mark.parametrize("name", [*CASES, *BABEL_MISREADS])
+def test_the_fast_path_names_every_broken_case_as_the_lexer(name: str) -> None:
+    body = CASES[name][0] if name in CASES else BABEL_MISREADS[name][0]
+    data = (HEADER + body).encode("utf-8", errors="surrogateescape")
+    assert _named(data) == _named_by_lexer(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(SAMPLE.encode())), st.integers(0, 2), st.sampled_from(SIGNIFICANT)),
+                min_size=1, max_size=3))
+def test_the_fast_path_and_the_lexer_agree_on_any_damage(edits: list[tuple[int, int, bytes]]) -> None:
+    """A sample edited at random (bytes inserted, deleted or replaced): the same errors on the same lines."""
+    data = SAMPLE.encode()
+    for at, how, piece in edits:
+        at = min(at, len(data))
+        data = data[:at] + (piece if how != 1 else b"") + data[at + (how > 0):]
+    assert _named(data) == _named_by_lexer(data)
 
 
 # Updating -----------------------------------------------------------------------------------

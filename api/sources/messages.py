@@ -8,7 +8,7 @@ import gettext
 import html
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from babel.messages.catalog import Message
 
@@ -18,6 +18,9 @@ from api.i18n.markup import render_inline, shape, unsafe_links
 DIRECTIVE = re.compile(r"%(?:\((?P<name>[^)]*)\))?(?P<spec>[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?)(?P<conv>.?)",
                        re.DOTALL)
 RAW_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# What inline Markdown (emphasis, code, links), a tag or an entity needs: a text with none of them has no
+# markup (our renderer has no autolinks, linkify, images or raw HTML: api/i18n/markup.py).
+MARKUP_CHARS = re.compile(r"[*_`\[\]<&]")
 # C0 and C1 controls (tab and newline excepted): they break XML feeds and can hide text.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 DIGIT_RUN = re.compile(r"\d+")
@@ -82,12 +85,19 @@ def plural_rule_problem(plural_forms: str, num_plurals: int) -> str | None:
 
 def message_problems(msg: Message, domain: str, num_plurals: int, protected: Collection[str] = ()) -> list[str]:
     """Why a (non-empty, non-fuzzy) translation must not be served; empty when it is fine."""
-    if not msg.id or not msg.string:
+    return entry_problems(msg.id, msg.string, msg.context, domain, num_plurals, protected)
+
+
+def entry_problems(msgid: str | Sequence[str], string: str | Sequence[str] | None, context: str | None, domain: str,
+                   num_plurals: int, protected: Collection[str] = ()) -> list[str]:
+    """:func:`message_problems` of an entry given by its parts (api/sources/pofast.py reads entries without
+    making a Babel Message of each)."""
+    if not msgid or not string:
         return []
     problems: list[str] = []
-    ids = msg.id if isinstance(msg.id, (list, tuple)) else (msg.id,)
-    strings = msg.string if isinstance(msg.string, (list, tuple)) else (msg.string,)
-    if isinstance(msg.id, (list, tuple)) and len(strings) != num_plurals:
+    ids = msgid if isinstance(msgid, (list, tuple)) else (msgid,)
+    strings = string if isinstance(string, (list, tuple)) else (string,)
+    if isinstance(msgid, (list, tuple)) and len(strings) != num_plurals:
         problems.append(f"has {len(strings)} plural forms, the catalog's Plural-Forms says {num_plurals}")
     for text in strings:
         if not text:
@@ -95,24 +105,33 @@ def message_problems(msg: Message, domain: str, num_plurals: int, protected: Col
         if CONTROL.search(text):
             problems.append("contains a control character, which is never served")
         if domain == "content":
-            if shape(ids[0]) != shape(text):
-                problems.append(
-                    f"markup differs from the English: expected {shape(ids[0]).describe()}, "
-                    f"found {shape(text).describe()}"
-                )
-            for url in unsafe_links(text):
-                problems.append(f"link target {url!r} is not allowed (only http, https, mailto, tel, relative)")
-            if RAW_TAG.search(text) and not RAW_TAG.search(ids[0]):
-                problems.append("contains raw HTML, which is never rendered")
-            elif RAW_TAG.search(render_inline(text).text) and not RAW_TAG.search(render_inline(ids[0]).text):
-                # `&lt;img …&gt;` is inert in our HTML but becomes `<img …>` in the JSON `text` a partner shows.
-                problems.append("its plain text contains HTML markup (e.g. written as entities)")
+            # Text without any character markup needs (most segments) has no markup to differ, no link,
+            # no tag and no entity: skip the Markdown parses (the checks would find nothing; tests/test_checks.py).
+            if MARKUP_CHARS.search(text) or MARKUP_CHARS.search(ids[0]):
+                problems += markup_problems(ids[0], text)
         else:
             problems += placeholder_problems(ids[-1], text)
             if RAW_TAG.search(html.unescape(text)) and not RAW_TAG.search(html.unescape(ids[-1])):
                 problems.append("contains HTML markup, which is never rendered")
-            if msg.context == CRISIS_CONTEXT:
+            if context == CRISIS_CONTEXT:
                 problems += crisis_problems(ids[-1], text, numbers=ids[-1] in protected)
     return problems
 
 
+
+
+def markup_problems(source: str, text: str) -> list[str]:
+    """A content translation's markup against its English: the same links and emphasis, safe link targets,
+    no raw HTML, not even as entities."""
+    problems: list[str] = []
+    if shape(source) != shape(text):
+        problems.append(f"markup differs from the English: expected {shape(source).describe()}, "
+                        f"found {shape(text).describe()}")
+    for url in unsafe_links(text):
+        problems.append(f"link target {url!r} is not allowed (only http, https, mailto, tel, relative)")
+    if RAW_TAG.search(text) and not RAW_TAG.search(source):
+        problems.append("contains raw HTML, which is never rendered")
+    elif RAW_TAG.search(render_inline(text).text) and not RAW_TAG.search(render_inline(source).text):
+        # `&lt;img …&gt;` is inert in our HTML but becomes `<img …>` in the JSON `text` a partner shows.
+        problems.append("its plain text contains HTML markup (e.g. written as entities)")
+    return problems

@@ -10,7 +10,9 @@ previous entries, escapes, duplicates) and also refuses the few forms msgfmt acc
 misreads (two strings on one line, octal or ``\\x`` escapes, no space after the keyword,
 ``msgstr [0]``), which no PO editor writes. Neither Babel nor translate-toolkit's parser rejects
 all of these, hence this module. A file with any error serves none of its translations
-(api.sources.catalogs): English, never a part of a string.
+(api.sources.catalogs): English, never a part of a string. A file in the form tools write is checked
+by one regular expression first (api/sources/pofast.py; issue 23: the lexer was most of a cold build's
+catalog reading); only what that does not accept goes through the lexer, which names every error.
 
 **Writing.** ``pybabel update --previous`` wraps the previous-msgid comments (``#| msgid``)
 like prose, splitting a long msgid's quoted lines where msgfmt cannot read them, and Babel reads
@@ -26,15 +28,15 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from api.sources import pofast
+from api.sources.pofast import unescape
+
 WIDTH = 76  # Babel's (and pybabel's) default line width
 _SPACE = " \t\r\f\v"  # whitespace outside strings, as msgfmt and Babel see it
 _KEYWORDS = ("msgctxt", "msgid", "msgid_plural", "msgstr")
 _WORD = re.compile(r'[^\s"#]+')
 _PLURAL = re.compile(r"msgstr\[(\d+)\]\Z")
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_ESCAPE = re.compile(r"\\(.)")
-# The escapes Babel reads back as gettext does (msgfmt also knows octal and \x, Babel does not).
-_ESCAPES = {"\\": "\\", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([-\w.:]+)')
 _BOM = "\ufeff"
 
@@ -78,22 +80,6 @@ class _Error(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-def unescape(raw: str) -> str:
-    out: list[str] = []
-    pos = 0
-    for m in _ESCAPE.finditer(raw):
-        char = m.group(1)
-        if char not in _ESCAPES:
-            if char in "01234567x":
-                raise ValueError(f"escape \\{char}… (octal or hexadecimal) cannot be read here: "
-                                 "write the character itself")
-            raise ValueError(f"invalid escape sequence \\{char} (a backslash itself is written \\\\)")
-        out += [raw[pos:m.start()], _ESCAPES[char]]
-        pos = m.end()
-    out.append(raw[pos:])
-    return "".join(out)
 
 
 def _lex(number: int, line: str) -> _Token | None:
@@ -223,15 +209,45 @@ def _charset(data: bytes) -> tuple[str, int]:
     return m.group(1).decode("ascii"), data.count(b"\n", 0, m.start()) + 1
 
 
-def syntax_errors(data: bytes) -> list[SyntaxProblem]:
+def syntax_errors(data: bytes, fast: bool = True) -> list[SyntaxProblem]:
     """Every line of a .po file that is not PO syntax (or that Babel would misread); if there
     are none, the first grammar error (an entry without msgstr, a comment inside an entry,
-    inconsistent #~, wrong plural index…); if none, every duplicate definition."""
+    inconsistent #~, wrong plural index…); if none, every duplicate definition. `fast=False`: by
+    the lexer and parser alone, without the fast path (tests compare the two)."""
     charset, charset_line = _charset(data)
     try:
-        codecs.lookup(charset)
+        codec = codecs.lookup(charset)
     except LookupError:
         return [SyntaxProblem(charset_line, f"unknown charset {charset!r} in the Content-Type header")]
+    # A file as Babel and PO editors write it is checked by one regular expression (api/sources/pofast.py);
+    # anything else, every broken file among it, by the lexer and parser, which name each error.
+    read = pofast.read(data, strings=False) if fast and codec.name == "utf-8" else None
+    if read is None:
+        found = _checked(data, charset)
+        if isinstance(found, list):
+            return found
+        return _duplicates(found.entries)
+    if len({(entry.context, entry.msgid) for entry in read.entries}) == len(read.entries):
+        return []  # no key twice: no duplicate (the common case, without a tuple per entry)
+    return _duplicates([(entry.line, entry.context, entry.msgid) for entry in read.entries])
+
+
+def clean_entries(data: bytes) -> pofast.Read | None:
+    """A file's entries with their strings, if it is clean PO syntax (no error at all, no duplicate) in
+    the form tools write, UTF-8; None otherwise (Babel reads it, syntax_errors names what is wrong)."""
+    try:
+        utf8 = codecs.lookup(_charset(data)[0]).name == "utf-8"
+    except LookupError:
+        return None
+    read = pofast.read(data) if utf8 else None
+    if read is None or len({(entry.context, entry.msgid) for entry in read.entries}) != len(read.entries):
+        return None  # a key twice is a duplicate: syntax_errors names it
+    return read
+
+
+def _checked(data: bytes, charset: str) -> _Parser | list[SyntaxProblem]:
+    """The file lexed line by line and parsed: every line error, else the first grammar error, else the
+    parser (with its entries)."""
     tokens: list[_Token] = []
     problems: list[SyntaxProblem] = []
     for number, raw in enumerate(data.split(b"\n"), 1):
@@ -254,8 +270,14 @@ def syntax_errors(data: bytes) -> list[SyntaxProblem]:
         parser.parse()
     except _Error as exc:
         return [SyntaxProblem(exc.line, exc.message)]
+    return parser
+
+
+def _duplicates(entries: list[tuple[int, str | None, str]]) -> list[SyntaxProblem]:
+    """Each entry (msgid line, msgctxt, msgid) whose msgctxt and msgid an earlier one has."""
+    problems: list[SyntaxProblem] = []
     first: dict[tuple[str | None, str], int] = {}
-    for msgid_line, context, msgid in parser.entries:
+    for msgid_line, context, msgid in entries:
         if (context, msgid) in first:
             problems.append(SyntaxProblem(msgid_line, f"duplicate message definition (first defined on line "
                                                       f"{first[(context, msgid)]}): msgid {msgid[:60]!r}"))

@@ -13,7 +13,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize, read_po, write_po
 
-from api.sources.pofiles import STRING, WIDTH, for_babel, unescape
+from api.sources.pofast import unescape
+from api.sources.pofiles import STRING, WIDTH, for_babel
 
 _PREVIOUS_START = re.compile(r'\|\s*(msgctxt|msgid|msgid_plural)\s+(".*")\Z')
 _PREVIOUS_MORE = re.compile(r'\|\s*(".*")\Z')
