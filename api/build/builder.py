@@ -24,12 +24,12 @@ from api.build import inputs, store
 from api.build.articles import ArticleModels
 from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
-from api.build.handouts import MEDIA_TYPE
 from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.openapi import document
 from api.build.page import Counts, Made, Page, body_of
+from api.build.plans import Plans
 from api.build.progress import shown
 from api.build.static import static_drafts
 from api.build.structured import article_meta
@@ -103,28 +103,11 @@ class Builder:
         self.dates = self.models.dates  # (tag, slug) -> localized `updated`
         self.unstamped = self.models.unstamped  # translations whose text changed since the ledger was stamped
         self._unit_pages: dict[str, Page] = {}  # in a worker: each locale's page, made once
-
-    def plan(self, loc: Locale) -> Page:
-        """A locale's page, with its units: kept whole from the previous build, or to render (api/build/units.py)."""
-        page = self._page(loc)
-        ui = self.memo.ui_digest(loc, page.cats.ui)
-        for slug in self.sources:
-            key = self.units.key(loc, ui, slug)
-            reused = self.units.reuse(key, self.memo.old_bodies)
-            if reused is None:
-                page.todo[slug] = key
-                continue
-            record, page.kept[slug], summary = reused
-            self.models.record(loc, slug, record.updated, record.unstamped)
-            printed = sum(r.media_type == MEDIA_TYPE for r in page.kept[slug].resources)
-            self.handouts.keep(record.handout_memo, printed, 0)
-            self.handout_lists[loc.tag, slug] = record.handouts
-            page.listed[slug] = (summary, record.fragment, self.memo.kept_body(record.fragment), record.handouts)
-        return page
+        self.plans = Plans(self, previous)  # each locale kept whole, or its units kept or rendered
 
     def locale_models(self, loc: Locale) -> Page:
         """A locale's models (its units' drafts aside): each article's, or its record when its unit is kept."""
-        page = self.plan(loc)
+        page = self.plans.plan(loc, whole=False)
         for slug, key in page.todo.items():
             self._made(page, self.models.made(page, self.sources[slug], key))
         page.close(list(self.sources))
@@ -210,33 +193,40 @@ class Builder:
         """Every resource of the site: each locale's articles, its pages and API lists, then what is site-wide.
         Units to render are rendered by `workers` (default: here)."""
         data_summaries: dict[str, list[m.Summary]] = {}
-        pages = [self.plan(loc) for loc in self.table]
+        pages = [self.plans.plan(loc) for loc in self.table]
         rendered = (workers or Workers(self, 1)).units([(page.loc.tag, list(page.todo.items())) for page in pages])
         for page in pages:
-            self.keys.forget()  # one locale's models at a time in memory
-            self.help_now.locale_blocks(page)  # the help pages and the data's blocks by country
-            for slug in self.sources:
-                kept = page.kept.get(slug)
-                if kept is not None:
-                    yield kept
-                    continue
-                made, drafts = next(rendered)
-                self._made(page, made)
-                yield from drafts
-                self.units.remember(made.key, Record([d.key for d in drafts], encode_summary(made.summary),
-                                                     made.updated, made.unstamped, made.fragment,
-                                                     made.article.handouts, made.handouts))
-            page.close(list(self.sources))
-            page.topics = topics(page.conditions, page.summaries)
+            if page.whole is not None:
+                yield page.whole
+            else:
+                yield from self.plans.watch(page, self._locale(page, rendered))
             data_summaries[page.loc.tag] = page.summaries
-            yield from self._home_pages(page)
-            yield from self._locale_pages(page)
-            yield from self.help_now.drafts(page)
-            yield from self._api_lists(page)
         yield from self._site_wide()
         self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),
                                       summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
-                                      crisis=self.help_now.blocks)
+                                      crisis={tag: self.help_now.blocks[tag] for tag in self.table.tags})
+
+    def _locale(self, page: Page, rendered: Iterator[tuple[Made, list[Draft]]]) -> Iterator[snapshot.Draft | Kept]:
+        """A locale not kept whole: its units, kept or rendered (by `rendered`, in order), then its own pages."""
+        self.keys.forget()  # one locale's models at a time in memory
+        self.help_now.locale_blocks(page)  # the help pages and the data's blocks by country
+        for slug in self.sources:
+            kept = page.kept.get(slug)
+            if kept is not None:
+                yield kept
+                continue
+            made, drafts = next(rendered)
+            self._made(page, made)
+            yield from drafts
+            self.units.remember(made.key, Record([d.key for d in drafts], encode_summary(made.summary),
+                                                 made.updated, made.unstamped, made.fragment,
+                                                 made.article.handouts, made.handouts))
+        page.close(list(self.sources))
+        page.topics = topics(page.conditions, page.summaries)
+        yield from self._home_pages(page)
+        yield from self._locale_pages(page)
+        yield from self.help_now.drafts(page)
+        yield from self._api_lists(page)
 
     def _home_pages(self, page: Page) -> Iterator[snapshot.Draft]:
         lang = page.loc.tag
@@ -380,6 +370,7 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
         store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
                     lambda: builder.data, fingerprinted, settings.brotli_quality,
                     previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
+                                                      **builder.plans.files(),
                                                       **builder.handouts.files(),
                                                       SOURCES: sources(settings, files)})
     finally:
@@ -387,9 +378,11 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     remember(folder, stamp, fingerprinted)
     cache.prune()
     log.info("built %s (%s): %d articles × locales rendered, %d kept; %d other pages rendered, %d reused; "
-             "%d handouts rendered, %d reused; in %.1f s", folder, "; ".join(changed) or "nothing changed",
-             len(builder.units.new) - builder.units.kept, builder.units.kept, builder.memo.rendered,
-             builder.memo.reused, builder.handouts.rendered, builder.handouts.reused, time.perf_counter() - started)
+             "%d of %d locales kept whole; %d handouts rendered, %d reused; in %.1f s", folder,
+             "; ".join(changed) or "nothing changed", len(builder.units.new) - builder.units.kept,
+             builder.units.kept, builder.memo.rendered, builder.memo.reused + builder.plans.pages,
+             builder.plans.kept, len(builder.table.all), builder.handouts.rendered, builder.handouts.reused,
+             time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),
