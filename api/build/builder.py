@@ -64,7 +64,7 @@ from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
 from api.sources.crisis import contact_labels, crisis_block
 from api.sources.crisis_file import load_crisis
-from api.sources.topics import check_references, condition_models, topics, used_topic_ids
+from api.sources.topics import Topic, check_references, condition_models, topics, used_topic_ids
 
 log = logging.getLogger(__name__)
 
@@ -192,18 +192,19 @@ class Builder:
     def drafts(self, workers: Workers | None = None) -> Iterator[snapshot.Draft | Kept]:
         """Every resource of the site: each locale's articles, its pages and API lists, then what is site-wide.
         Units to render are rendered by `workers` (default: here)."""
-        data_summaries: dict[str, list[m.Summary]] = {}
-        pages = [self.plans.plan(loc) for loc in self.table]
+        data_summaries: dict[str, bytes | list[m.Summary]] = {}
+        pages = self.plans.all()
         rendered = (workers or Workers(self, 1)).units([(page.loc.tag, list(page.todo.items())) for page in pages])
         for page in pages:
             if page.whole is not None:
                 yield page.whole
             else:
                 yield from self.plans.watch(page, self._locale(page, rendered))
-            data_summaries[page.loc.tag] = page.summaries
+            data_summaries[page.loc.tag] = page.stored if page.stored is not None else page.summaries
         yield from self._site_wide()
         self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),
-                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
+                                      summaries=snapshot.Summaries(data_summaries),
+                                      problems=[str(p) for p in self.catalogs.problems],
                                       crisis={tag: self.help_now.blocks[tag] for tag in self.table.tags})
 
     def _locale(self, page: Page, rendered: Iterator[tuple[Made, list[Draft]]]) -> Iterator[snapshot.Draft | Kept]:
@@ -232,13 +233,15 @@ class Builder:
         lang = page.loc.tag
         newest = sorted(page.summaries, key=lambda s: (s.updated, s.slug), reverse=True)
         pages = max(1, -(-len(newest) // HOME_PER_PAGE))
+        # Its topics without their articles (it shows their names): else every page of it is keyed on every summary.
+        listed = [Topic(t.condition, []) for t in page.topics]
         for number in range(1, pages + 1):
             path = "" if number == 1 else f"page/{number}"
             chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
             address = at("home", lang=lang) if number == 1 else at("home_page", lang=lang, number=number)
             yield Draft(address, self.render("home.html", page, path, {
                 "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
-                "topics": page.topics,
+                "topics": listed,
             }), HTML, lang)
 
     def _article(self, page: Page, article: m.Article, summary: m.Summary) -> Iterator[snapshot.Draft]:
@@ -365,7 +368,8 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     for problem in builder.catalogs.problems:
         log.warning("translation not served: %s", problem)
     fingerprinted = fingerprint(settings, files)
-    workers = Workers(builder, build_workers())  # before the writer starts its threads (api/build/workers.py)
+    todo = sum(len(page.todo) for page in builder.plans.all())
+    workers = Workers(builder, build_workers(), todo)  # before the writer starts its threads (api/build/workers.py)
     try:
         store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
                     lambda: builder.data, fingerprinted, settings.brotli_quality,

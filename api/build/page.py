@@ -68,6 +68,7 @@ class Page:
     units: list[str] = field(default_factory=list)  # its units' keys, in the articles' order
     key: str = ""  # its key (api/build/plans.py)
     whole: Kept | None = None  # every resource of it, kept whole from the previous build
+    stored: bytes | list[m.Summary] | None = None  # and its summaries in the previous index (bytes: undecoded)
 
     def close(self, slugs: list[str]) -> None:
         """Every unit is made or kept: list their summaries, fragments, bodies and handouts in the articles' order."""

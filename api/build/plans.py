@@ -32,7 +32,7 @@ from api.build.page import Counts, Page
 from api.build.units import Units
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
-from api.core.snapshot import Draft, Kept
+from api.core.snapshot import Draft, Kept, Summaries, quietly
 from api.sources.catalogs import Catalogs
 from api.sources.content import Article
 
@@ -45,6 +45,9 @@ class LocaleRecord(msgspec.Struct, array_like=True, frozen=True):
     keys: list[str]  # its resources' keys, in build order (its units', then its own pages')
     units: list[str]  # its units' keys, in the articles' order (their records: units.msgpack)
     pages: dict[str, str]  # the memo entries its pages made (page key -> ETag; api/build/memo.py)
+
+
+_RECORDS = msgspec.msgpack.Decoder(dict[str, LocaleRecord])
 
 
 class Planned(Protocol):
@@ -72,6 +75,7 @@ class Plans:
         self.kept = 0  # locales kept whole
         self.pages = 0  # their own pages (not their units'), carried over with them
         self._counts: bytes | None = None
+        self.planned: list[Page] | None = None
 
     def counts(self) -> bytes:
         """Every locale's counts as the languages page shows them (each locale's page shows all of them)."""
@@ -87,15 +91,23 @@ class Plans:
         digest.update(inputs.encode(units))
         return digest.hexdigest()
 
+    def all(self) -> list[Page]:
+        """Every locale's page, planned once (the build plans before it forks its workers: api/build/workers.py)."""
+        if self.planned is None:
+            self.planned = [self.plan(loc) for loc in self.build.table]
+        return self.planned
+
     def plan(self, loc: Locale, whole: bool = True) -> Page:
         """A locale's page: kept whole (`page.whole`), or with its units kept or to render (`page.todo`)."""
         b = self.build
-        page = b._page(loc)
-        ui = b.memo.ui_digest(loc, page.cats.ui)
-        page.units = [b.units.key(loc, ui, slug) for slug in b.sources]
-        page.key = self.key(loc, ui, page.units)
-        if whole and self._whole(page):
-            return page
+        ui = b.memo.ui_digest(loc, b.catalogs[loc.tag].ui)
+        units = [b.units.key(loc, ui, slug) for slug in b.sources]
+        key = self.key(loc, ui, units)
+        kept = self._whole(loc, key, units) if whole else None
+        if kept is not None:
+            return kept
+        page = b._page(loc)  # its help-now block and conditions: not made for a locale kept whole
+        page.units, page.key = units, key
         for slug, key in zip(b.sources, page.units, strict=True):
             reused = b.units.reuse(loc.tag, slug, key, b.memo.old_bodies)
             if reused is None:
@@ -109,26 +121,32 @@ class Plans:
             page.listed[slug] = (summary, record.fragment, b.memo.kept_body(record.fragment), record.handouts)
         return page
 
-    def _whole(self, page: Page) -> bool:
-        """Keep the locale whole if the previous build made it from the same inputs and left all of it."""
-        b, loc = self.build, page.loc
-        record = self.old.get(page.key)
+    def _whole(self, loc: Locale, key: str, unit_keys: list[str]) -> Page | None:
+        """The locale kept whole, if the previous build made it from the same inputs and left all of it."""
+        b = self.build
+        record = self.old.get(key)
         data = self.previous.index.data if self.previous is not None else None
-        if record is None or data is None or record.units != page.units:
-            return False
-        units = [b.units.old.get(key) for key in record.units]
-        if any(u is None or u.fragment not in b.memo.old_bodies for u in units) or loc.tag not in data.crisis:
-            return False
+        if record is None or data is None or record.units != unit_keys:
+            return None
+        units = [b.units.old.get(unit) for unit in record.units]
+        if any(u is None or u.fragment not in b.memo.old_bodies for u in units):
+            return None
+        if "" not in data.crisis.get(loc.tag, {}):  # its help-now blocks (the data lists them: api/build/helpnow.py)
+            return None
         kept = self.previous.kept(record.keys) if self.previous is not None else None
-        if kept is None or len(data.summaries.get(loc.tag, [])) != len(units):
-            return False
-        page.whole = kept
-        page.summaries = data.summaries[loc.tag]
-        b.help_now.blocks[loc.tag] = data.crisis[loc.tag]  # the snapshot's data lists them (api/build/helpnow.py)
-        for slug, key, unit in zip(b.sources, record.units, units, strict=True):
+        if kept is None or loc.tag not in data.summaries:
+            return None
+        # Its help-now block without a country is the data's (made from the same inputs).
+        page = Page(loc=loc, cats=b.catalogs[loc.tag], crisis=data.crisis[loc.tag][""], units=unit_keys, key=key,
+                    whole=kept)
+        # Its summaries as the previous index stores them (decoding and encoding 500 cost 0.1 s a locale).
+        stored = data.summaries.stored(loc.tag) if isinstance(data.summaries, Summaries) else None
+        page.stored = stored if stored is not None else data.summaries[loc.tag]
+        b.help_now.blocks[loc.tag] = data.crisis[loc.tag]
+        for slug, unit_key, unit in zip(b.sources, record.units, units, strict=True):
             if unit is None:  # pragma: no cover - checked above
                 continue
-            b.units.new[key] = unit
+            b.units.new[unit_key] = unit
             b.models.record(loc, slug, unit.updated, unit.unstamped)
             b.handouts.keep(unit.handout_memo, 0, 0)
             b.handout_lists[loc.tag, slug] = unit.handouts
@@ -137,9 +155,9 @@ class Plans:
         b.handouts.reused += sum(r.media_type == MEDIA_TYPE for r in kept.resources)
         b.memo.pages.update(record.pages)
         self.pages += len(record.pages)
-        self.new[page.key] = record
+        self.new[key] = record
         self.kept += 1
-        return True
+        return page
 
     def watch(self, page: Page, drafts: Iterable[Draft | Kept]) -> Iterator[Draft | Kept]:
         """A locale built (not kept whole): its drafts, passed on, recorded for the next build."""
@@ -161,6 +179,6 @@ def _read(previous: store.Previous | None) -> dict[str, LocaleRecord]:
     if previous is None:
         return {}
     try:
-        return msgspec.msgpack.decode((previous.folder / LOCALES).read_bytes(), type=dict[str, LocaleRecord])
+        return quietly(_RECORDS.decode, (previous.folder / LOCALES).read_bytes())
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return {}

@@ -26,7 +26,7 @@ from api.build import inputs, store
 from api.build.page import HandoutMade
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
-from api.core.snapshot import Kept, enc_hook
+from api.core.snapshot import Kept, enc_hook, quietly
 from api.sources.catalogs import Catalogs
 from api.sources.content import Article
 from api.sources.ledger import Ledger
@@ -47,6 +47,7 @@ class Record(msgspec.Struct, array_like=True, frozen=True):
 
 
 _SUMMARY = msgspec.msgpack.Decoder(m.Summary)
+_RECORDS = msgspec.msgpack.Decoder(dict[str, Record])
 
 
 def encode_summary(summary: m.Summary) -> bytes:
@@ -63,7 +64,7 @@ class Units:
         self.catalogs = catalogs
         self.ledger = ledger
         self.kept = 0
-        self._summaries: dict[str, dict[str, m.Summary]] | None = None  # the previous index's, by tag and slug
+        self._summaries: dict[str, dict[str, m.Summary]] = {}  # the previous index's, by tag and slug
         # Per article, once: its whole source (text, dates, conditions, lines) and every locale's share.
         self.sources = {slug: hashlib.sha256(inputs.encode(source)).digest() for slug, source in sources.items()}
         self.percents = {slug: [catalogs[t].article_stats[slug].percent for t in table.tags] for slug in sources}
@@ -94,11 +95,12 @@ class Units:
     def summary(self, tag: str, slug: str, record: Record) -> m.Summary:
         """A kept unit's summary: the one the previous index already holds (decoded with it) when it lists
         that unit's locale, else its record's (decoding 7,000 of these took 0.7 s of a rebuild)."""
-        if self._summaries is None:
+        by_slug = self._summaries.get(tag)
+        if by_slug is None:  # the index decodes a language's list on first use: only this one
             data = self.previous.index.data if self.previous is not None else None
-            listed = data.summaries.items() if data is not None else []
-            self._summaries = {tag: {s.slug: s for s in found} for tag, found in listed}
-        found = self._summaries.get(tag, {}).get(slug)
+            listed = data.summaries[tag] if data is not None and tag in data.summaries else []
+            by_slug = self._summaries[tag] = {s.slug: s for s in listed}
+        found = by_slug.get(slug)
         if found is not None and encode_summary(found) == record.summary:
             return found
         return _SUMMARY.decode(record.summary)
@@ -114,6 +116,6 @@ def _read(previous: store.Previous | None) -> dict[str, Record]:
     if previous is None:
         return {}
     try:
-        return msgspec.msgpack.decode((previous.folder / UNITS).read_bytes(), type=dict[str, Record])
+        return quietly(_RECORDS.decode, (previous.folder / UNITS).read_bytes())
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return {}
