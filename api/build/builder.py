@@ -31,6 +31,7 @@ from api.build.openapi import document
 from api.build.page import Counts, Made, Page, body_of
 from api.build.plans import Plans
 from api.build.progress import shown
+from api.build.sitewide import counts, locale_list
 from api.build.static import static_drafts
 from api.build.structured import article_meta
 from api.build.units import Record, Units, encode_summary
@@ -150,17 +151,6 @@ class Builder:
     def text_hashes(self) -> ledger.Hashes:
         """The text hash of every article in every translation: what `bothand stamp` records."""
         return self.models.text_hashes(self.sources)
-
-    def locale_info(self, loc: Locale) -> m.LocaleInfo:
-        cats = self.catalogs[loc.tag]
-        return m.LocaleInfo(
-            tag=loc.tag, gettext=loc.folder, autonym=loc.autonym, english_name=loc.english_name,
-            dir=loc.dir, source=loc.is_source,  # type: ignore[arg-type]
-            home_url=self.urls.absolute(self.urls.page(loc)),
-            completeness=m.Completeness(content=m.Stats(**cats.content_stats.as_dict()),
-                                        ui=m.Stats(**cats.ui_stats.as_dict())),
-            review={scope: review.state for scope, review in sorted(cats.reviews.items())},  # type: ignore[misc]
-        )
 
     # Rendering -----------------------------------------------------------------------------------
     def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes | Stored:
@@ -308,16 +298,20 @@ class Builder:
                 yield Draft(at("api_articles", lang=lang), body, JSON, lang, headers=link)
 
     def _site_wide(self) -> Iterator[snapshot.Draft]:
-        u = self.urls
-        locale_list = m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])
-        yield Draft(at("locales"), m.encode(locale_list), JSON)
-        yield Draft(at("openapi"), m.encode(document(list(self.sources), self.table.tags, u.origin,
-                                                     self.api_examples(locale_list), self.settings.contact_email)),
+        u, source, listed = self.urls, self.table.source, locale_list(self.table, self.catalogs, self.urls)
+        ui, listing = self.catalogs[source.tag].ui, {"counts": counts(self.table, self.catalogs)}  # their memo keys
+        yield Draft(at("locales"), self.memo.page(source, ui, "locales", None, listing, lambda: m.encode(listed())),
                     JSON)
+        first = next((page.units[0] for page in self.plans.all() if page.loc.is_source and page.units), "")
+        handouts = self.handout_lists.get((source.tag, next(iter(self.sources), "")))  # the examples' inputs: its unit
+        yield Draft(at("openapi"), self.memo.page(
+            source, ui, "openapi", None, {**listing, "slugs": list(self.sources), "unit": first, "handouts": handouts},
+            lambda: m.encode(document(list(self.sources), self.table.tags, u.origin, self.api_examples(listed()),
+                                      self.settings.contact_email))), JSON)
         paths, dates = self.reader_paths(), PageDates(self.dates, self.sources)
-        source = self.table.source  # the sitemap's key: its paths and dates (it shows no interface text)
+        # the sitemap's key: its paths and dates (it shows no interface text)
         yield Draft(at("site_file", name="sitemap", ext="xml"), self.memo.page(
-            source, self.catalogs[source.tag].ui, "sitemap.xml", None,
+            source, ui, "sitemap.xml", None,
             {"paths": paths, "dates": sorted(self.dates.items())},
             lambda: sitemap(self.urls, self.table, paths, dates)), XML)
         yield Draft(at("site_file", name="robots", ext="txt"), (
