@@ -31,10 +31,10 @@ from api.build.openapi import document
 from api.build.page import Counts, Made, Page, body_of
 from api.build.plans import Plans
 from api.build.progress import shown
-from api.build.sitewide import counts, locale_list
+from api.build.sitewide import counts, locale_list, remember_names
 from api.build.static import static_drafts
 from api.build.structured import article_meta
-from api.build.units import Record, Units, encode_summary
+from api.build.units import Record, Units
 from api.build.workers import Workers
 from api.core import models as m
 from api.core import snapshot
@@ -82,6 +82,7 @@ class Builder:
                  files: dict[str, str] | None = None):
         self.settings = settings
         self.table: LocaleTable = load_table(settings.locales_dir)
+        remember_names(self.table, cache)
         self.urls = URLs(settings.base_url)
         self.sources: dict[str, Article] = load_articles(settings.content_dir, cache)
         self.conditions = load_conditions(settings.conditions_file)
@@ -209,7 +210,7 @@ class Builder:
             made, drafts = next(rendered)
             self._made(page, made)
             yield from drafts
-            self.units.remember(made.key, Record([d.key for d in drafts], encode_summary(made.summary),
+            self.units.remember(made.key, Record([d.key for d in drafts],
                                                  made.updated, made.unstamped, made.fragment,
                                                  made.article.handouts, made.handouts))
         page.close(list(self.sources))
