@@ -328,3 +328,26 @@ def test_a_one_segment_edit_renders_only_that_articles_handouts_in_that_language
     # es x sleep-and-mood: no country, Canada, the United States, any other country; normal and large print
     assert rendered == len(changed) == 8 and rendered + reused == sum(cold), (rendered, reused, cold)
     assert all("/es/articles/sleep-and-mood" in k for k in changed), changed
+
+
+def test_a_catalog_edited_during_a_build_is_not_cached_under_the_bytes_the_build_hashed(tmp_path: Path) -> None:
+    """The build keys a content.po's parse on the hash it listed the file with (api/build/freshness.py); when
+    the file no longer has those bytes (edited since), what is parsed from it must not be cached under it."""
+    import hashlib
+
+    from api.core.locales import load_table
+    from api.sources.cache import ParseCache
+    from api.sources.catalogs import Catalogs
+    from api.sources.content import load_articles
+
+    corpus, _ = _setup(tmp_path)
+    table = load_table(corpus.root / "locales")
+    articles = load_articles(corpus.root / "content")
+    path = po_path(corpus.root, "es", "content")
+    listed = hashlib.sha256(b"the bytes it had when the build listed it").hexdigest()
+    cache = ParseCache(tmp_path / "cache")
+    catalogs = Catalogs(corpus.root / "locales", articles, table.all, cache=cache, digests={path: listed})
+    key = cache.key("content-sha256", str(path), "es", listed)
+    assert catalogs._content_key(cache, path, table["es"]) == key
+    assert not cache.has(key) and not cache.has(cache.key("content-summary", key, catalogs._segments_digest))
+    assert catalogs["es"].translate("sleep-and-mood", "Sleep and mood are closely linked.") is not None

@@ -88,13 +88,15 @@ class Builder:
         self.conditions = load_conditions(settings.conditions_file)
         check_references(self.sources, self.conditions)
         self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
+        listing = files if files is not None else digests(settings)
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
-                                 protected=contact_labels(self.crisis), cache=cache)
+                                 protected=contact_labels(self.crisis), cache=cache,
+                                 digests={settings.locales_dir / name.removeprefix("locales/"): digest
+                                          for name, digest in listing.items() if name.startswith("locales/")})
         self.env: Environment = make_environment(settings.templates_dir)
         self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
         self.env.globals.update(self.help_now.template_globals())
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
-        listing = files if files is not None else digests(settings)
         self.keys = inputs.Keys(inputs.key_base(settings, self.table, listing))
         self.memo = Memo(self.keys, previous)  # what the previous build made, by inputs (api/build/memo.py)
         self.units = Units(self.keys.base, previous, self.sources, self.catalogs, self.table, self.ledger)

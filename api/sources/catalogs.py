@@ -23,11 +23,12 @@ no longer matches and a reviewed article reads as ``outdated``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import multiprocessing
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,8 +131,12 @@ class Catalogs:
     """Every locale's catalogs, loaded once at start-up (they change only on deploy)."""
 
     def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale],
-                 protected: Collection[str] = (), cache: ParseCache | None = None):
+                 protected: Collection[str] = (), cache: ParseCache | None = None,
+                 digests: Mapping[Path, str] | None = None):
         self.locales_dir = locales_dir
+        # The SHA-256 of each catalog's bytes the build already computed (api/build/freshness.py), by path:
+        # a content.po's parse key without reading and hashing its megabytes a second time.
+        self.digests = digests or {}
         self.cache = cache  # parsed files by their bytes, kept between builds (api/sources/cache.py)
         self.protected = protected  # help-now contact labels: their numbers and domains must survive
         self.problems: list[Problem] = []
@@ -203,7 +208,8 @@ class Catalogs:
             self.problems += found.problems
             return found, None
         summary, served = self._summarize(self._read_content(path, loc), path, articles)
-        self.cache.put(summary_key, summary)
+        if self._unchanged(path):
+            self.cache.put(summary_key, summary)
         return summary, served
 
     def _summarize(self, content: ContentFile | None, path: Path, articles: dict[str, Article],
@@ -267,8 +273,17 @@ class Catalogs:
     def _content_key(self, cache: ParseCache, path: Path, loc: Locale) -> str:
         key = self._content_keys.get(path)
         if key is None:
-            key = self._content_keys[path] = cache.key("content", str(path), loc.folder, path.read_bytes())
+            digest = self.digests.get(path)
+            key = self._content_keys[path] = (
+                cache.key("content", str(path), loc.folder, path.read_bytes()) if digest is None
+                else cache.key("content-sha256", str(path), loc.folder, digest))
         return key
+
+    def _unchanged(self, path: Path) -> bool:
+        """Whether a file still has the bytes its parse key was made from: what is parsed from it is cached
+        only then (a file edited during the build must not leave its new parse under its old bytes' key)."""
+        digest = self.digests.get(path)
+        return digest is None or hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
     def _prefetch(self, locales: list[Locale]) -> None:
         """Parse the content catalogs the cache lacks on every core (a cold build of a large site spends
@@ -292,8 +307,9 @@ class Catalogs:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             parsed = pool.map(read_content, [path for _, path, _ in todo], [loc for _, _, loc in todo],
                               [self.cache] * len(todo))
-            for (key, _, _), content in zip(todo, parsed, strict=True):
-                self.cache.put(key, content)
+            for (key, path, _), content in zip(todo, parsed, strict=True):
+                if self._unchanged(path):
+                    self.cache.put(key, content)
 
     def _read_content(self, path: Path, loc: Locale) -> ContentFile | None:
         """A content.po parsed and checked, its problems reported."""
@@ -316,7 +332,7 @@ class Catalogs:
             if isinstance(found, ContentFile):
                 self.cache.used.update(found.parts)  # its parts stay for the next edit
             content = found if isinstance(found, ContentFile) else read_content(path, loc, self.cache)
-            if found is None:
+            if found is None and self._unchanged(path):
                 self.cache.put(key, content)
         return content
 
