@@ -46,6 +46,7 @@ from api.sources.poread import (
     ContentFile,
     Problem,
     content_file,
+    header_line,
     parse_file,
     read_catalog,
     read_content,
@@ -62,17 +63,6 @@ HASH_LEN = 12
 class Review:
     state: str  # "source", "draft", "reviewed" or "outdated"
     source_hash: str | None = None
-
-
-def header_line(path: Path, name: str) -> int:
-    """The line of a header field (e.g. Plural-Forms) in a .po file, for file:line messages."""
-    try:
-        for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
-            if line.lstrip('"').startswith(name + ":"):
-                return number
-    except OSError:
-        pass
-    return 1
 
 
 def _key(msg: Message) -> tuple[str | None, str]:
