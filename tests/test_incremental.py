@@ -107,7 +107,10 @@ def conditions_yaml(corpus: Corpus, tmp: Path) -> None:
 
 # The build's log line: articles x locales rendered and kept whole, other pages rendered and reused.
 LOGGED = re.compile(r"(\d+) articles × locales rendered, (\d+) kept; (\d+) other pages rendered, (\d+) reused")
+WHOLE = re.compile(r"(\d+) of (\d+) locales kept whole")  # and locales kept whole (api/build/plans.py)
 
+# The edits that touch one locale only, and do not change its counts: every other locale is kept whole.
+ONE_LOCALE = {"translated segment", "UI message"}
 EDITS: dict[str, tuple[Edit, bool]] = {  # the edit, and whether it may touch only part of the site
     "translated segment": (translated_segment, True),
     "English paragraph": (english_paragraph, True),
@@ -121,13 +124,14 @@ EDITS: dict[str, tuple[Edit, bool]] = {  # the edit, and whether it may touch on
 }
 
 
-@pytest.mark.parametrize("kind", list(EDITS))
-def test_an_incremental_build_equals_a_clean_one(kind: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    corpus, settings = _setup(tmp_path)
+def _edited(settings: Settings, edit: Callable[[], None], tmp_path: Path, caplog: pytest.LogCaptureFixture,
+            ) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
+    """Build, edit, build again: the incremental build equals a clean one of the edited sources. Returns the
+    second build's counts (articles x locales rendered and kept, other pages rendered and reused) and
+    (locales kept whole, locales)."""
     build(settings)
     before = _resources(settings.build_dir)
-    edit, partial = EDITS[kind]
-    edit(corpus, tmp_path)
+    edit()
     caplog.set_level(logging.INFO, logger="api.build.builder")
     build(settings)
     incremental = _resources(settings.build_dir)
@@ -141,11 +145,56 @@ def test_an_incremental_build_equals_a_clean_one(kind: str, tmp_path: Path, capl
     for key in clean:
         assert incremental[key] == clean[key], key
     assert _data(settings.build_dir) == _data(clean_folder)
-    found = LOGGED.search(log)
-    assert found, log
+    found, whole = LOGGED.search(log), WHOLE.search(log)
+    assert found and whole, log
     units_rendered, kept, rendered, reused = map(int, found.groups())
+    return (units_rendered, kept, rendered, reused), (int(whole[1]), int(whole[2]))
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_an_incremental_build_equals_a_clean_one(kind: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    corpus, settings = _setup(tmp_path)
+    edit, partial = EDITS[kind]
+    (units_rendered, kept, rendered, reused), (whole, locales) = _edited(
+        settings, lambda: edit(corpus, tmp_path), tmp_path, caplog)
     if partial:  # the edited articles x locales are rendered again, the others kept whole
-        assert 0 < units_rendered <= kept and rendered < reused, log
+        assert 0 < units_rendered <= kept and rendered < reused
+    # An edit in one locale keeps every other locale whole; an edit of what every locale shows, none.
+    assert whole == (locales - 1 if kind in ONE_LOCALE else 0), (whole, locales)
+
+
+def test_a_ledger_change_renders_that_locale_only(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`bothand stamp` dates a translation: its locale is built again (its date shows), the others are kept whole."""
+    import datetime as dt
+
+    from api.build.dates import stamp_site
+    from api.sources import ledger
+
+    corpus, settings = _setup(tmp_path)
+    stamp_site(settings, dt.date(2026, 1, 5))
+
+    def restamp() -> None:
+        dates = ledger.read(settings.locales_dir)
+        dates["sleep-and-mood"]["es"] = msgspec.structs.replace(dates["sleep-and-mood"]["es"],
+                                                                updated=dt.date(2031, 2, 3))
+        ledger.path(settings.locales_dir).write_bytes(ledger.encode(dates))
+
+    (units_rendered, kept, _, _), (whole, locales) = _edited(settings, restamp, tmp_path, caplog)
+    assert (units_rendered, whole) == (1, locales - 1), (units_rendered, whole, locales)
+
+
+def test_translating_an_untranslated_segment_keeps_no_locale_whole(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """The percent an article is translated in `es` shows in every locale's language switcher on its pages
+    (and the languages page counts every locale): no locale may be kept whole, and that article is rendered
+    again in every locale."""
+    corpus, settings = _setup(tmp_path)
+    path = po_path(corpus.root, "es", "content")
+    replace_msgstr(path, "Sleep and mood are closely", None)
+
+    (units_rendered, kept, _, _), (whole, locales) = _edited(
+        settings, lambda: replace_msgstr(path, "Sleep and mood are closely", "[es] Translated now."), tmp_path, caplog)
+    assert (units_rendered, whole) == (locales, 0), (units_rendered, whole, locales)
 
 
 def test_a_rebuild_with_no_edit_renders_nothing_and_changes_nothing(tmp_path: Path,
@@ -279,3 +328,26 @@ def test_a_one_segment_edit_renders_only_that_articles_handouts_in_that_language
     # es x sleep-and-mood: no country, Canada, the United States, any other country; normal and large print
     assert rendered == len(changed) == 8 and rendered + reused == sum(cold), (rendered, reused, cold)
     assert all("/es/articles/sleep-and-mood" in k for k in changed), changed
+
+
+def test_a_catalog_edited_during_a_build_is_not_cached_under_the_bytes_the_build_hashed(tmp_path: Path) -> None:
+    """The build keys a content.po's parse on the hash it listed the file with (api/build/freshness.py); when
+    the file no longer has those bytes (edited since), what is parsed from it must not be cached under it."""
+    import hashlib
+
+    from api.core.locales import load_table
+    from api.sources.cache import ParseCache
+    from api.sources.catalogs import Catalogs
+    from api.sources.content import load_articles
+
+    corpus, _ = _setup(tmp_path)
+    table = load_table(corpus.root / "locales")
+    articles = load_articles(corpus.root / "content")
+    path = po_path(corpus.root, "es", "content")
+    listed = hashlib.sha256(b"the bytes it had when the build listed it").hexdigest()
+    cache = ParseCache(tmp_path / "cache")
+    catalogs = Catalogs(corpus.root / "locales", articles, table.all, cache=cache, digests={path: listed})
+    key = cache.key("content-sha256", str(path), "es", listed)
+    assert catalogs._content_key(cache, path, table["es"]) == key
+    assert not cache.has(key) and not cache.has(cache.key("content-summary", key, catalogs._segments_digest))
+    assert catalogs["es"].translate("sleep-and-mood", "Sleep and mood are closely linked.") is not None

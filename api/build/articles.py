@@ -7,7 +7,6 @@ not keep whole (api/build/units.py); `bothand stamp` asks for the text hash of e
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +43,8 @@ class ArticleModels:
         self.body = body
         self.unstamped: list[str] = []  # translations whose text changed since the ledger was stamped
         self.dates: dict[tuple[str, str], dt.date] = {}  # (tag, slug) -> localized `updated`
+        self._url_cache: dict[tuple[str, str], m.Urls] = {}
+        self._alternate_cache: dict[str, list[m.Alternate]] = {}
 
     def made(self, page: Page, source: Article, key: str) -> Made:
         """An article's models in a locale: the API's article and its summary (its date is recorded by
@@ -104,20 +105,28 @@ class ArticleModels:
         text = format_message(line(ui), line(NullTranslations()), {"site": SITE_NAME})
         return m.Attribution(text=text, lang=loc.tag, url=url, site=SITE_NAME)
 
-    @functools.cache  # noqa: B019  # one per build: the cache lives exactly as long as the build
+    # Cached on the instance, which lives as long as its build: functools.cache on a method kept every
+    # build's models (and through them the whole build) alive until the process ended.
     def _urls(self, loc: Locale, slug: str) -> m.Urls:
-        u = self.urls
-        return m.Urls(json=u.absolute(u.api_article(slug, loc)), html=u.absolute(u.article_page(loc, slug)),
-                      embed=u.absolute(u.embed(loc, slug)))
+        found = self._url_cache.get((loc.tag, slug))
+        if found is None:
+            u = self.urls
+            found = self._url_cache[loc.tag, slug] = m.Urls(
+                json=u.absolute(u.api_article(slug, loc)), html=u.absolute(u.article_page(loc, slug)),
+                embed=u.absolute(u.embed(loc, slug)))
+        return found
 
-    @functools.cache  # noqa: B019  # the same in every locale's answer: computed once per article
     def _alternates(self, slug: str) -> list[m.Alternate]:
-        return [
-            m.Alternate(lang=other.tag, hreflang=other.tag, autonym=other.autonym, dir=other.dir,  # type: ignore[arg-type]
-                        percent=self.catalogs[other.tag].article_stats[slug].percent,
-                        **_fields(self._urls(other, slug)))
-            for other in self.table
-        ]
+        """The same in every locale's answer: computed once per article."""
+        found = self._alternate_cache.get(slug)
+        if found is None:
+            found = self._alternate_cache[slug] = [
+                m.Alternate(lang=other.tag, hreflang=other.tag, autonym=other.autonym, dir=other.dir,  # type: ignore[arg-type]
+                            percent=self.catalogs[other.tag].article_stats[slug].percent,
+                            **_fields(self._urls(other, slug)))
+                for other in self.table
+            ]
+        return found
 
 
 def _fields(struct: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ compresses each body. The server then only answers with ready bytes (api.web.ser
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import time
 from collections.abc import Iterator
@@ -24,16 +25,17 @@ from api.build import inputs, store
 from api.build.articles import ArticleModels
 from api.build.feeds import PageDates, atom, sitemap
 from api.build.freshness import SOURCES, digests, fingerprint, remember, sources, stat_stamp, what_changed
-from api.build.handouts import MEDIA_TYPE
 from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.openapi import document
 from api.build.page import Counts, Made, Page, body_of
+from api.build.plans import Plans
 from api.build.progress import shown
+from api.build.sitewide import counts, locale_list, remember_names
 from api.build.static import static_drafts
 from api.build.structured import article_meta
-from api.build.units import Record, Units, encode_summary
+from api.build.units import Record, Units
 from api.build.workers import Workers
 from api.core import models as m
 from api.core import snapshot
@@ -64,7 +66,7 @@ from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
 from api.sources.crisis import contact_labels, crisis_block
 from api.sources.crisis_file import load_crisis
-from api.sources.topics import check_references, condition_models, topics, used_topic_ids
+from api.sources.topics import Topic, check_references, condition_models, topics, used_topic_ids
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +83,21 @@ class Builder:
                  files: dict[str, str] | None = None):
         self.settings = settings
         self.table: LocaleTable = load_table(settings.locales_dir)
+        remember_names(self.table, cache)
         self.urls = URLs(settings.base_url)
         self.sources: dict[str, Article] = load_articles(settings.content_dir, cache)
         self.conditions = load_conditions(settings.conditions_file)
         check_references(self.sources, self.conditions)
         self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
+        listing = files if files is not None else digests(settings)
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
-                                 protected=contact_labels(self.crisis), cache=cache)
+                                 protected=contact_labels(self.crisis), cache=cache,
+                                 digests={settings.locales_dir / name.removeprefix("locales/"): digest
+                                          for name, digest in listing.items() if name.startswith("locales/")})
         self.env: Environment = make_environment(settings.templates_dir)
         self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
         self.env.globals.update(self.help_now.template_globals())
         self.ledger = ledger.read(settings.locales_dir)  # localized dates (api/ledger.py)
-        listing = files if files is not None else digests(settings)
         self.keys = inputs.Keys(inputs.key_base(settings, self.table, listing))
         self.memo = Memo(self.keys, previous)  # what the previous build made, by inputs (api/build/memo.py)
         self.units = Units(self.keys.base, previous, self.sources, self.catalogs, self.table, self.ledger)
@@ -103,28 +108,11 @@ class Builder:
         self.dates = self.models.dates  # (tag, slug) -> localized `updated`
         self.unstamped = self.models.unstamped  # translations whose text changed since the ledger was stamped
         self._unit_pages: dict[str, Page] = {}  # in a worker: each locale's page, made once
-
-    def plan(self, loc: Locale) -> Page:
-        """A locale's page, with its units: kept whole from the previous build, or to render (api/build/units.py)."""
-        page = self._page(loc)
-        ui = self.memo.ui_digest(loc, page.cats.ui)
-        for slug in self.sources:
-            key = self.units.key(loc, ui, slug)
-            reused = self.units.reuse(key, self.memo.old_bodies)
-            if reused is None:
-                page.todo[slug] = key
-                continue
-            record, page.kept[slug], summary = reused
-            self.models.record(loc, slug, record.updated, record.unstamped)
-            printed = sum(r.media_type == MEDIA_TYPE for r in page.kept[slug].resources)
-            self.handouts.keep(record.handout_memo, printed, 0)
-            self.handout_lists[loc.tag, slug] = record.handouts
-            page.listed[slug] = (summary, record.fragment, self.memo.kept_body(record.fragment), record.handouts)
-        return page
+        self.plans = Plans(self, previous)  # each locale kept whole, or its units kept or rendered
 
     def locale_models(self, loc: Locale) -> Page:
         """A locale's models (its units' drafts aside): each article's, or its record when its unit is kept."""
-        page = self.plan(loc)
+        page = self.plans.plan(loc, whole=False)
         for slug, key in page.todo.items():
             self._made(page, self.models.made(page, self.sources[slug], key))
         page.close(list(self.sources))
@@ -168,17 +156,6 @@ class Builder:
         """The text hash of every article in every translation: what `bothand stamp` records."""
         return self.models.text_hashes(self.sources)
 
-    def locale_info(self, loc: Locale) -> m.LocaleInfo:
-        cats = self.catalogs[loc.tag]
-        return m.LocaleInfo(
-            tag=loc.tag, gettext=loc.folder, autonym=loc.autonym, english_name=loc.english_name,
-            dir=loc.dir, source=loc.is_source,  # type: ignore[arg-type]
-            home_url=self.urls.absolute(self.urls.page(loc)),
-            completeness=m.Completeness(content=m.Stats(**cats.content_stats.as_dict()),
-                                        ui=m.Stats(**cats.ui_stats.as_dict())),
-            review={scope: review.state for scope, review in sorted(cats.reviews.items())},  # type: ignore[misc]
-        )
-
     # Rendering -----------------------------------------------------------------------------------
     def render(self, template: str, page: Page, path: str | None, context: dict[str, Any]) -> bytes | Stored:
         """A reader page. `path` is the page inside a language (e.g. `articles/x`), so the switcher
@@ -209,46 +186,56 @@ class Builder:
     def drafts(self, workers: Workers | None = None) -> Iterator[snapshot.Draft | Kept]:
         """Every resource of the site: each locale's articles, its pages and API lists, then what is site-wide.
         Units to render are rendered by `workers` (default: here)."""
-        data_summaries: dict[str, list[m.Summary]] = {}
-        pages = [self.plan(loc) for loc in self.table]
+        data_summaries: dict[str, bytes | list[m.Summary]] = {}
+        pages = self.plans.all()
         rendered = (workers or Workers(self, 1)).units([(page.loc.tag, list(page.todo.items())) for page in pages])
         for page in pages:
-            self.keys.forget()  # one locale's models at a time in memory
-            self.help_now.locale_blocks(page)  # the help pages and the data's blocks by country
-            for slug in self.sources:
-                kept = page.kept.get(slug)
-                if kept is not None:
-                    yield kept
-                    continue
-                made, drafts = next(rendered)
-                self._made(page, made)
-                yield from drafts
-                self.units.remember(made.key, Record([d.key for d in drafts], encode_summary(made.summary),
-                                                     made.updated, made.unstamped, made.fragment,
-                                                     made.article.handouts, made.handouts))
-            page.close(list(self.sources))
-            page.topics = topics(page.conditions, page.summaries)
-            data_summaries[page.loc.tag] = page.summaries
-            yield from self._home_pages(page)
-            yield from self._locale_pages(page)
-            yield from self.help_now.drafts(page)
-            yield from self._api_lists(page)
+            if page.whole is not None:
+                yield page.whole
+            else:
+                yield from self.plans.watch(page, self._locale(page, rendered))
+            data_summaries[page.loc.tag] = page.stored if page.stored is not None else page.summaries
         yield from self._site_wide()
         self.data = snapshot.SiteData(origin=self.urls.origin, tags=self.table.tags, slugs=list(self.sources),
-                                      summaries=data_summaries, problems=[str(p) for p in self.catalogs.problems],
-                                      crisis=self.help_now.blocks)
+                                      summaries=snapshot.Summaries(data_summaries),
+                                      problems=[str(p) for p in self.catalogs.problems],
+                                      crisis={tag: self.help_now.blocks[tag] for tag in self.table.tags})
+
+    def _locale(self, page: Page, rendered: Iterator[tuple[Made, list[Draft]]]) -> Iterator[snapshot.Draft | Kept]:
+        """A locale not kept whole: its units, kept or rendered (by `rendered`, in order), then its own pages."""
+        self.keys.forget()  # one locale's models at a time in memory
+        self.help_now.locale_blocks(page)  # the help pages and the data's blocks by country
+        for slug in self.sources:
+            kept = page.kept.get(slug)
+            if kept is not None:
+                yield kept
+                continue
+            made, drafts = next(rendered)
+            self._made(page, made)
+            yield from drafts
+            self.units.remember(made.key, Record([d.key for d in drafts],
+                                                 made.updated, made.unstamped, made.fragment,
+                                                 made.article.handouts, made.handouts))
+        page.close(list(self.sources))
+        page.topics = topics(page.conditions, page.summaries)
+        yield from self._home_pages(page)
+        yield from self._locale_pages(page)
+        yield from self.help_now.drafts(page)
+        yield from self._api_lists(page)
 
     def _home_pages(self, page: Page) -> Iterator[snapshot.Draft]:
         lang = page.loc.tag
         newest = sorted(page.summaries, key=lambda s: (s.updated, s.slug), reverse=True)
         pages = max(1, -(-len(newest) // HOME_PER_PAGE))
+        # Its topics without their articles (it shows their names): else every page of it is keyed on every summary.
+        listed = [Topic(t.condition, []) for t in page.topics]
         for number in range(1, pages + 1):
             path = "" if number == 1 else f"page/{number}"
             chunk = newest[(number - 1) * HOME_PER_PAGE: number * HOME_PER_PAGE]
             address = at("home", lang=lang) if number == 1 else at("home_page", lang=lang, number=number)
             yield Draft(address, self.render("home.html", page, path, {
                 "articles": chunk, "crisis": page.crisis, "page_number": number, "page_count": pages,
-                "topics": page.topics,
+                "topics": listed,
             }), HTML, lang)
 
     def _article(self, page: Page, article: m.Article, summary: m.Summary) -> Iterator[snapshot.Draft]:
@@ -315,16 +302,20 @@ class Builder:
                 yield Draft(at("api_articles", lang=lang), body, JSON, lang, headers=link)
 
     def _site_wide(self) -> Iterator[snapshot.Draft]:
-        u = self.urls
-        locale_list = m.LocaleList(locales=[self.locale_info(loc) for loc in self.table])
-        yield Draft(at("locales"), m.encode(locale_list), JSON)
-        yield Draft(at("openapi"), m.encode(document(list(self.sources), self.table.tags, u.origin,
-                                                     self.api_examples(locale_list), self.settings.contact_email)),
+        u, source, listed = self.urls, self.table.source, locale_list(self.table, self.catalogs, self.urls)
+        ui, listing = self.catalogs[source.tag].ui, {"counts": counts(self.table, self.catalogs)}  # their memo keys
+        yield Draft(at("locales"), self.memo.page(source, ui, "locales", None, listing, lambda: m.encode(listed())),
                     JSON)
+        first = next((page.units[0] for page in self.plans.all() if page.loc.is_source and page.units), "")
+        handouts = self.handout_lists.get((source.tag, next(iter(self.sources), "")))  # the examples' inputs: its unit
+        yield Draft(at("openapi"), self.memo.page(
+            source, ui, "openapi", None, {**listing, "slugs": list(self.sources), "unit": first, "handouts": handouts},
+            lambda: m.encode(document(list(self.sources), self.table.tags, u.origin, self.api_examples(listed()),
+                                      self.settings.contact_email))), JSON)
         paths, dates = self.reader_paths(), PageDates(self.dates, self.sources)
-        source = self.table.source  # the sitemap's key: its paths and dates (it shows no interface text)
+        # the sitemap's key: its paths and dates (it shows no interface text)
         yield Draft(at("site_file", name="sitemap", ext="xml"), self.memo.page(
-            source, self.catalogs[source.tag].ui, "sitemap.xml", None,
+            source, ui, "sitemap.xml", None,
             {"paths": paths, "dates": sorted(self.dates.items())},
             lambda: sitemap(self.urls, self.table, paths, dates)), XML)
         yield Draft(at("site_file", name="robots", ext="txt"), (
@@ -368,28 +359,39 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
     started = time.perf_counter()
     stamp = stat_stamp(settings)  # before reading anything: a file changed during the build makes it stale
     previous = None if clean else store.Previous.open(folder, settings.brotli_quality)
-    files = digests(settings)
-    changed = what_changed(folder, settings, files) if previous else ["a clean build"]
-    cache = ParseCache.beside(folder, fresh=clean)  # parsed catalogs, kept for the next build
-    builder = Builder(settings, previous, cache, files)
-    for problem in builder.catalogs.problems:
-        log.warning("translation not served: %s", problem)
-    fingerprinted = fingerprint(settings, files)
-    workers = Workers(builder, build_workers())  # before the writer starts its threads (api/build/workers.py)
+    # What the build reads first (the previous index) lives as long as the build: the collector need not
+    # traverse it again and again (its full passes were 0.4 s of a rebuild that changed nothing).
+    gc.freeze()
     try:
-        store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
-                    lambda: builder.data, fingerprinted, settings.brotli_quality,
-                    previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
-                                                      **builder.handouts.files(),
-                                                      SOURCES: sources(settings, files)})
+        files = digests(settings)
+        changed = what_changed(folder, settings, files) if previous else ["a clean build"]
+        cache = ParseCache.beside(folder, fresh=clean)  # parsed catalogs, kept for the next build
+        builder = Builder(settings, previous, cache, files)
+        gc.freeze()  # and the articles, the catalogs and the records, likewise
+        for problem in builder.catalogs.problems:
+            log.warning("translation not served: %s", problem)
+        fingerprinted = fingerprint(settings, files)
+        todo = sum(len(page.todo) for page in builder.plans.all())
+        workers = Workers(builder, build_workers(), todo)  # before the writer starts its threads (api/build/workers.py)
+        try:
+            store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
+                        lambda: builder.data, fingerprinted, settings.brotli_quality,
+                        previous=previous, extra=lambda: {**builder.memo.files(), **builder.units.files(),
+                                                          **builder.plans.files(),
+                                                          **builder.handouts.files(),
+                                                          SOURCES: sources(settings, files)})
+        finally:
+            workers.close()
     finally:
-        workers.close()
+        gc.unfreeze()
     remember(folder, stamp, fingerprinted)
     cache.prune()
     log.info("built %s (%s): %d articles × locales rendered, %d kept; %d other pages rendered, %d reused; "
-             "%d handouts rendered, %d reused; in %.1f s", folder, "; ".join(changed) or "nothing changed",
-             len(builder.units.new) - builder.units.kept, builder.units.kept, builder.memo.rendered,
-             builder.memo.reused, builder.handouts.rendered, builder.handouts.reused, time.perf_counter() - started)
+             "%d of %d locales kept whole; %d handouts rendered, %d reused; in %.1f s", folder,
+             "; ".join(changed) or "nothing changed", len(builder.units.new) - builder.units.kept,
+             builder.units.kept, builder.memo.rendered, builder.memo.reused + builder.plans.pages,
+             builder.plans.kept, len(builder.table.all), builder.handouts.rendered, builder.handouts.reused,
+             time.perf_counter() - started)
     if builder.unstamped:
         log.warning("%d translation(s) changed since %s was stamped (their dates did not move): run "
                     "`bothand stamp`: %s", len(builder.unstamped), ledger.path(settings.locales_dir),

@@ -28,6 +28,7 @@ class Memo:
         self.bodies: dict[str, str] = {}
         self.ui: dict[str, str] = {}  # locale tag -> digest of its interface messages
         self.rendered = self.reused = 0
+        self.watched: dict[str, str] | None = None  # the entries one locale's pages make (api/build/plans.py)
 
     def page(self, loc: Locale, ui: NullTranslations, template: str, path: str | None, context: dict[str, Any],
              render: Callable[[], bytes]) -> bytes | Stored:
@@ -38,11 +39,22 @@ class Memo:
         if stored is not None:
             self.pages[made_of] = stored.etag
             self.reused += 1
-            return stored
-        body = render()
-        self.pages[made_of] = etag_of(body)
-        self.rendered += 1
-        return body
+        else:
+            body = render()
+            self.pages[made_of] = etag_of(body)
+            self.rendered += 1
+        if self.watched is not None:
+            self.watched[made_of] = self.pages[made_of]
+        return stored if stored is not None else body
+
+    def watch(self) -> dict[str, str]:
+        """From now on, the entries pages make also go into the dict returned (until :meth:`unwatch`):
+        a locale kept whole by the next build carries them over."""
+        self.watched = {}
+        return self.watched
+
+    def unwatch(self) -> None:
+        self.watched = None
 
     def ui_digest(self, loc: Locale, ui: NullTranslations) -> str:
         return self.ui.get(loc.tag) or self.ui.setdefault(loc.tag, inputs.ui_digest(ui))

@@ -16,8 +16,9 @@ from api.core.locales import Locale
 from api.core.settings import Settings
 from api.core.snapshot import Kept, Stored
 from api.core.urls import URLs
-from api.sources.catalogs import Catalogs, LocaleCatalogs, Review, Stats
+from api.sources.catalogs import Catalogs, LocaleCatalogs, Review
 from api.sources.crisis import Resource
+from api.sources.summaries import Stats
 from api.sources.topics import Topic
 
 
@@ -64,6 +65,10 @@ class Page:
     # slug -> summary, fragment, body, handouts
     listed: dict[str, tuple[m.Summary, str, str, list[m.Handout]]] = field(default_factory=dict)
     handouts: list[list[m.Handout]] = field(default_factory=list)  # each summary's article's handouts
+    units: list[str] = field(default_factory=list)  # its units' keys, in the articles' order
+    key: str = ""  # its key (api/build/plans.py)
+    whole: Kept | None = None  # every resource of it, kept whole from the previous build
+    stored: bytes | list[m.Summary] | None = None  # and its summaries in the previous index (bytes: undecoded)
 
     def close(self, slugs: list[str]) -> None:
         """Every unit is made or kept: list their summaries, fragments, bodies and handouts in the articles' order."""
@@ -89,7 +94,6 @@ class Counts:
     @classmethod
     def of(cls, cats: LocaleCatalogs) -> Counts:
         return cls(cats.content_stats, cats.ui_stats, dict(sorted(cats.reviews.items())))
-
 
 
 def body_of(article: m.Article) -> Markup:

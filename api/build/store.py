@@ -40,6 +40,7 @@ from api.core.snapshot import (
     compress,
     enc_hook,
     etag_of,
+    quietly,
     read_index,
 )
 
@@ -97,8 +98,7 @@ class Previous:
             self._by_key = {r.key: r for r in self.index.resources}
         if self._addresses is None:
             try:
-                self._addresses = msgspec.msgpack.decode((self.folder / ADDRESSES).read_bytes(),
-                                                         type=dict[str, tuple[str, dict[str, str]]])
+                self._addresses = quietly(_ADDRESSES.decode, (self.folder / ADDRESSES).read_bytes())
             except (OSError, msgspec.DecodeError, msgspec.ValidationError):
                 self._addresses = {}
         found = [self._by_key.get(key) for key in keys]
@@ -109,6 +109,9 @@ class Previous:
     def stored(self, etag: str) -> Stored | None:
         variants = self.by_etag.get(etag)
         return None if variants is None else Stored(etag, list(variants), self.folder, self.index.packs)
+
+
+_ADDRESSES = msgspec.msgpack.Decoder(dict[str, tuple[str, dict[str, str]]])
 
 
 def encode_memo(memo: dict[str, str]) -> bytes:
@@ -305,11 +308,17 @@ def _compacted(packs: _Packs, resources: list[Resource]) -> tuple[list[Resource]
     if all(keep):
         return resources, packs.names
     numbers = {n: i for i, n in enumerate(n for n in range(len(packs.names)) if keep[n])}
+    # Packs kept at the same number: their resources stay as they are (the last edit's small pack is
+    # usually what goes, and rebuilding all 78,000 resources for it took 0.4 s of a one-segment edit).
+    same = {n for n in numbers if numbers[n] == n}
     fds: dict[int, int] = {}
     moved: dict[tuple[int, int], int] = {}  # (pack, offset) -> offset in the new pack: shared bodies stay shared
     out = []
     try:
         for resource in resources:
+            if all(v.pack in same for v in resource.variants):
+                out.append(resource)
+                continue
             variants = []
             for v in resource.variants:
                 if keep[v.pack]:

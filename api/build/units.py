@@ -7,7 +7,8 @@ switcher shows it), and what every page depends on (code, templates, static file
 conditions.yaml, settings, the locale table: :func:`api.build.inputs.key_base`). A unit whose key,
 a hash of exactly those inputs, is the previous build's is not translated, modelled, rendered,
 hashed or compressed: its resources are copied from the previous index (:class:`api.core.snapshot.Kept`),
-and what the locale's aggregates need of it (its summary, date and body) comes from its record.
+and what the locale's aggregates need of it (its date and body) comes from its record, its summary from
+the previous index (which lists every unit the previous build made or kept, in its locale).
 That is what makes an edit cost what it touched at 500 articles × 14 locales (README, "Performance").
 
 The key lists inputs by hand, unlike the page keys of api/build/inputs.py (by value): a new input a
@@ -26,7 +27,7 @@ from api.build import inputs, store
 from api.build.page import HandoutMade
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
-from api.core.snapshot import Kept, enc_hook
+from api.core.snapshot import Kept, quietly
 from api.sources.catalogs import Catalogs
 from api.sources.content import Article
 from api.sources.ledger import Ledger
@@ -38,7 +39,6 @@ class Record(msgspec.Struct, array_like=True, frozen=True):
     """What a build keeps of a unit for the next: its resources and what the aggregates use of it."""
 
     keys: list[str]  # its resources' keys, in build order
-    summary: bytes  # its m.Summary, msgpack
     updated: dt.date  # its localized date (api/sources/ledger.py)
     unstamped: bool  # its text changed since the ledger was stamped
     fragment: str  # the key of its body's HTML in the fragments memo (api/build/memo.py)
@@ -46,11 +46,7 @@ class Record(msgspec.Struct, array_like=True, frozen=True):
     handout_memo: dict[str, HandoutMade]  # its handouts' inputs keys (api/build/handouts/drafts.py)
 
 
-_SUMMARY = msgspec.msgpack.Decoder(m.Summary)
-
-
-def encode_summary(summary: m.Summary) -> bytes:
-    return msgspec.msgpack.encode(summary, enc_hook=enc_hook)
+_RECORDS = msgspec.msgpack.Decoder(dict[str, Record])
 
 
 class Units:
@@ -63,35 +59,45 @@ class Units:
         self.catalogs = catalogs
         self.ledger = ledger
         self.kept = 0
+        self._summaries: dict[str, dict[str, m.Summary]] = {}  # the previous index's, by tag and slug
         # Per article, once: its whole source (text, dates, conditions, lines) and every locale's share.
         self.sources = {slug: hashlib.sha256(inputs.encode(source)).digest() for slug, source in sources.items()}
-        self.segments = {slug: list(dict.fromkeys(s.source for s in source.segments()))
-                         for slug, source in sources.items()}
         self.percents = {slug: [catalogs[t].article_stats[slug].percent for t in table.tags] for slug in sources}
 
     def key(self, loc: Locale, ui: str, slug: str) -> str:
         """The unit's key: a hash of every input of its resources."""
         cats = self.catalogs[loc.tag]
-        translations = [cats.translate(slug, source) for source in self.segments[slug]]
-        review = cats.review(slug)
-        part = (loc.tag, ui, self.sources[slug], translations, cats.article_stats[slug].as_dict(),
+        review = cats.review(slug)  # the translations: by their hash (api/sources/summaries.py)
+        part = (loc.tag, ui, self.sources[slug], cats.digests[slug], cats.article_stats[slug].as_dict(),
                 (review.state, review.source_hash), self.percents[slug], bool(self.ledger),
                 self.ledger.get(slug, {}).get(loc.tag))
         digest = hashlib.sha256(self.base.encode())
         digest.update(inputs.encode(part))
         return digest.hexdigest()
 
-    def reuse(self, key: str, fragments: dict[str, str]) -> tuple[Record, Kept, m.Summary] | None:
-        """The previous build's unit of this key, if its resources and body are all still there."""
+    def reuse(self, tag: str, slug: str, key: str, fragments: dict[str, str]) -> tuple[Record, Kept, m.Summary] | None:
+        """The previous build's unit of this key (`slug` in `tag`), if its resources and body are all still there."""
         record = self.old.get(key)
         if record is None or self.previous is None or record.fragment not in fragments:
             return None
-        kept = self.previous.kept(record.keys)
-        if kept is None:
+        summary = self.summary(tag, slug)
+        kept = self.previous.kept(record.keys) if summary is not None else None
+        if kept is None or summary is None:
             return None
         self.new[key] = record
         self.kept += 1
-        return record, kept, _SUMMARY.decode(record.summary)
+        return record, kept, summary
+
+    def summary(self, tag: str, slug: str) -> m.Summary | None:
+        """A kept unit's summary: the previous index's, since the previous build made or kept every unit its
+        records name (the key covers the locale and the article). Records used to carry them too: most of
+        a 26 MB file read and written by every build, and decoding 7,000 took 0.7 s of a rebuild."""
+        by_slug = self._summaries.get(tag)
+        if by_slug is None:  # the index decodes a language's list on first use: only this one
+            data = self.previous.index.data if self.previous is not None else None
+            listed = data.summaries[tag] if data is not None and tag in data.summaries else []
+            by_slug = self._summaries[tag] = {s.slug: s for s in listed}
+        return by_slug.get(slug)
 
     def remember(self, key: str, record: Record) -> None:
         self.new[key] = record
@@ -104,6 +110,6 @@ def _read(previous: store.Previous | None) -> dict[str, Record]:
     if previous is None:
         return {}
     try:
-        return msgspec.msgpack.decode((previous.folder / UNITS).read_bytes(), type=dict[str, Record])
+        return quietly(_RECORDS.decode, (previous.folder / UNITS).read_bytes())
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return {}

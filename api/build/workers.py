@@ -23,6 +23,8 @@ from api.core.settings import may_fork
 from api.core.snapshot import Draft
 
 CHUNK = 16  # units per job
+SERIAL_JOBS = 2  # fewer jobs than this are rendered in the build's process: forking, then loading templates
+# and locale data in a worker, cost more than they save (a one-segment edit renders one unit)
 AHEAD_PER_WORKER = 3  # jobs in flight per worker
 
 Rendered = list[tuple[Made, list[Draft]]]
@@ -42,11 +44,12 @@ def _job(tag: str, todo: list[tuple[str, str]]) -> Rendered:
 
 
 class Workers:
-    def __init__(self, renderer: UnitRenderer, workers: int):
+    def __init__(self, renderer: UnitRenderer, workers: int, units: int | None = None):
+        """`units`: how many units there are to render, if known (few are rendered here: SERIAL_JOBS)."""
         global _renderer  # noqa: PLW0603  # what a forked worker inherits: set once, before the fork
         self.renderer = renderer
         self.executor: ProcessPoolExecutor | None = None
-        if workers > 1 and may_fork():
+        if workers > 1 and may_fork() and (units is None or units >= SERIAL_JOBS * CHUNK):
             _renderer = renderer
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             self.executor.submit(int).result()  # fork every worker now, while this is the only thread

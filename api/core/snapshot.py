@@ -27,7 +27,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import brotli
 import msgspec
@@ -176,6 +176,8 @@ def read_addresses(folder: Path) -> dict[str, Address]:
 def enc_hook(value: object) -> object:
     if isinstance(value, str):  # markupsafe.Markup: sanitized HTML, stored as the plain string
         return str(value)
+    if isinstance(value, Summaries):  # each language's list, still encoded or not
+        return value.encoded()
     raise NotImplementedError(type(value).__name__)
 
 
@@ -187,15 +189,29 @@ class Summaries(Mapping[str, list[Summary]]):
     list as msgpack bytes until a request needs it.
     """
 
-    def __init__(self, stored: Mapping[str, msgspec.Raw]):
+    def __init__(self, stored: Mapping[str, msgspec.Raw | bytes | list[Summary]]):
         self._tags = tuple(stored)
-        self._stored = {tag: bytes(raw) for tag, raw in stored.items()}  # copies: the index buffer can go
-        self._decoded: dict[str, list[Summary]] = {}
+        # copies: the index buffer can go
+        self._stored = {tag: bytes(raw) for tag, raw in stored.items() if not isinstance(raw, list)}
+        self._decoded: dict[str, list[Summary]] = {tag: s for tag, s in stored.items() if isinstance(s, list)}
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self._tags
+
+    def stored(self, tag: str) -> bytes | None:
+        """A language's list as the index stores it, if it was not decoded (a build carries a language
+        it keeps whole into its index without decoding it: api/build/plans.py)."""
+        return self._stored.get(tag)
+
+    def encoded(self) -> dict[str, msgspec.Raw | list[Summary]]:
+        """What the index stores: each language's list, those never decoded as the bytes they were."""
+        return {tag: msgspec.Raw(self._stored[tag]) if tag in self._stored else self._decoded[tag]
+                for tag in self._tags}
 
     def __getitem__(self, tag: str) -> list[Summary]:
         found = self._decoded.get(tag)
         if found is None:
-            found = self._decoded[tag] = _shared(_quietly(_SUMMARIES.decode, self._stored[tag]))
+            found = self._decoded[tag] = _shared(quietly(_SUMMARIES.decode, self._stored[tag]))
             del self._stored[tag]
         return found
 
@@ -234,12 +250,15 @@ def _stored_as(struct: type[msgspec.Struct], name: str, kind: object, struct_nam
 
 
 # The index as stored, with each language's summaries left undecoded (msgspec.Raw).
-_STORED = msgspec.msgpack.Decoder(_stored_as(Index, "data", _stored_as(SiteData, "summaries", dict[str, msgspec.Raw],
-                                                                          "StoredSiteData"), "StoredIndex"))
+_STORED_DATA = _stored_as(SiteData, "summaries", dict[str, msgspec.Raw], "StoredSiteData")
+_STORED: msgspec.msgpack.Decoder[Any] = msgspec.msgpack.Decoder(_stored_as(Index, "data", _STORED_DATA, "StoredIndex"))
 _SUMMARIES = msgspec.msgpack.Decoder(list[Summary])
 
 
-def _quietly(decode: Callable[[bytes], object], raw: bytes) -> Any:
+T = TypeVar("T")
+
+
+def quietly(decode: Callable[[bytes], T], raw: bytes) -> T:
     """Decode with the garbage collector paused: it would run many times while a large message
     allocates its objects, and find no garbage (decoding a large index is about 3x faster)."""
     was_enabled = gc.isenabled()
@@ -254,7 +273,7 @@ def _quietly(decode: Callable[[bytes], object], raw: bytes) -> Any:
 def read_index(folder: Path) -> Index | None:
     """The snapshot's index, or None if there is none (or it is from another format)."""
     try:
-        stored = _quietly(_STORED.decode, (folder / INDEX).read_bytes())
+        stored = quietly(_STORED.decode, (folder / INDEX).read_bytes())
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return None
     if stored.format != FORMAT:

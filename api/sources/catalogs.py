@@ -23,11 +23,12 @@ no longer matches and a reviewed article reads as ``outdated``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import multiprocessing
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,54 +46,23 @@ from api.sources.poread import (
     ContentFile,
     Problem,
     content_file,
+    header_line,
     parse_file,
     read_catalog,
     read_content,
     reviews_from,
 )
+from api.sources.summaries import ContentSummary, Served, Stats, segments_digest, translation_digests
 
 log = logging.getLogger(__name__)
 
 HASH_LEN = 12
 
 
-@dataclass
-class Stats:
-    total: int = 0
-    translated: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-    invalid: int = 0  # translated but refused (bad markup or placeholders): served in English
-    obsolete: int = 0
-
-    @property
-    def percent(self) -> int:
-        # Floor, so "100" is only ever said of a complete translation.
-        return 100 if self.total == 0 else (100 * self.translated) // self.total
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "total": self.total, "translated": self.translated, "fuzzy": self.fuzzy,
-            "untranslated": self.untranslated, "invalid": self.invalid,
-            "obsolete": self.obsolete, "percent": self.percent,
-        }
-
-
 @dataclass(frozen=True)
 class Review:
     state: str  # "source", "draft", "reviewed" or "outdated"
     source_hash: str | None = None
-
-
-def header_line(path: Path, name: str) -> int:
-    """The line of a header field (e.g. Plural-Forms) in a .po file, for file:line messages."""
-    try:
-        for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
-            if line.lstrip('"').startswith(name + ":"):
-                return number
-    except OSError:
-        pass
-    return 1
 
 
 def _key(msg: Message) -> tuple[str | None, str]:
@@ -108,11 +78,22 @@ def _complete(msg: Message) -> bool:
 @dataclass
 class LocaleCatalogs:
     locale: Locale
-    content: dict[tuple[str, str], str] = field(default_factory=dict)
     ui: NullTranslations = field(default_factory=NullTranslations)
     article_stats: dict[str, Stats] = field(default_factory=dict)
     ui_stats: Stats = field(default_factory=Stats)
     reviews: dict[str, Review] = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)  # per article: its served translations' hash
+    served: Served | None = None  # built when first asked for (:attr:`content`)
+    load: Callable[[], Served] | None = None  # builds `served` (from the parse cache: api/sources/summaries.py)
+
+    @property
+    def content(self) -> Served:
+        """The servable translations, by (slug, English segment): built on first use, since a rebuild
+        renders (and translates) only what changed and everything else reads the cached summary."""
+        if self.served is None:
+            self.served = self.load() if self.load is not None else {}
+            self.load = None
+        return self.served
 
     def translate(self, slug: str, source: str) -> str | None:
         return self.content.get((slug, source))
@@ -140,13 +121,20 @@ class Catalogs:
     """Every locale's catalogs, loaded once at start-up (they change only on deploy)."""
 
     def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale],
-                 protected: Collection[str] = (), cache: ParseCache | None = None):
+                 protected: Collection[str] = (), cache: ParseCache | None = None,
+                 digests: Mapping[Path, str] | None = None):
         self.locales_dir = locales_dir
+        # The SHA-256 of each catalog's bytes the build already computed (api/build/freshness.py), by path:
+        # a content.po's parse key without reading and hashing its megabytes a second time.
+        self.digests = digests or {}
         self.cache = cache  # parsed files by their bytes, kept between builds (api/sources/cache.py)
         self.protected = protected  # help-now contact labels: their numbers and domains must survive
         self.problems: list[Problem] = []
         self.by_tag: dict[str, LocaleCatalogs] = {}
         self._segments: dict[str, set[str]] = {}
+        self.ordered: dict[str, list[str]] = {}  # each article's distinct segments, in order
+        self._segments_digest = ""
+        self._content_keys: dict[Path, str] = {}  # a content.po's parse key (its bytes hashed once a build)
         self._all: set[tuple[str, str]] = set()
         ui_template = locales_dir / "ui.pot"
         self.ui_ids = (
@@ -164,7 +152,9 @@ class Catalogs:
 
     def _load_locale(self, loc: Locale, articles: dict[str, Article]) -> LocaleCatalogs:
         lc = LocaleCatalogs(loc)
+        self._sources(articles)
         if loc.is_source:
+            lc.digests = translation_digests({}, self.ordered)
             for slug, article in articles.items():
                 n = len({s.source for s in article.segments()})
                 lc.article_stats[slug] = Stats(total=n, translated=n)
@@ -173,11 +163,13 @@ class Catalogs:
             lc.reviews["ui"] = Review("source")
             return lc
         folder = self.locales_dir / loc.folder / "LC_MESSAGES"
-        content = self._read_content(folder / "content.po", loc)
+        summary, lc.served = self._summary(folder / "content.po", loc, articles)
+        if lc.served is None:
+            lc.load = self._loader(folder / "content.po", loc, articles)
         ui_cat, ui_ok = self._read(folder / "ui.po", loc)
-        lc.content, lc.article_stats = self._content(content, folder / "content.po", articles)
+        lc.article_stats, lc.digests = summary.stats, summary.digests
         for slug, article in articles.items():
-            lc.reviews[slug] = _review(content.reviews if content else {}, slug, article.source_hash)
+            lc.reviews[slug] = _review(summary.reviews, slug, article.source_hash)
         lc.ui, lc.ui_stats = self._ui(ui_cat, folder / "ui.po", ui_ok)
         lc.reviews["ui"] = _review(reviews_from(ui_cat) if ui_cat is not None else {}, "ui", None)
         return lc
@@ -186,24 +178,68 @@ class Catalogs:
         """Every (slug, segment) the articles have, and each article's distinct segments: computed once,
         not once per locale."""
         if not self._segments:
-            self._segments = {slug: {s.source for s in a.segments()} for slug, a in articles.items()}
+            self.ordered = {slug: list(dict.fromkeys(s.source for s in a.segments())) for slug, a in articles.items()}
+            self._segments = {slug: set(found) for slug, found in self.ordered.items()}
             self._all = {(slug, source) for slug, found in self._segments.items() for source in found}
+            self._segments_digest = segments_digest(self.ordered)
         return self._all
 
-    def _content(self, content: ContentFile | None, path: Path, articles: dict[str, Article],
-                 ) -> tuple[dict[tuple[str, str], str], dict[str, Stats]]:
-        """The servable translations of the text the articles use now, and counts per article
-        (none servable when the file is not clean syntax: its translations count as invalid)."""
+    def _summary(self, path: Path, loc: Locale, articles: dict[str, Article]) -> tuple[ContentSummary, Served | None]:
+        """A content.po's summary (its problems reported), from the parse cache when its bytes and the
+        articles' segments were seen before; and its served translations when they were built for it."""
+        if self.cache is None or not path.exists():
+            return self._summarize(self._read_content(path, loc), path, articles)
+        key = self._content_key(self.cache, path, loc)
+        summary_key = self.cache.key("content-summary", key, self._segments_digest)
+        found = self.cache.get(summary_key)
+        if isinstance(found, ContentSummary):
+            self.cache.used.add(key)  # the parsed file stays for the rebuild that renders this locale
+            self.cache.used.update(found.parts)
+            self.problems += found.problems
+            return found, None
+        summary, served = self._summarize(self._read_content(path, loc), path, articles)
+        if self._unchanged(path):
+            self.cache.put(summary_key, summary)
+        return summary, served
+
+    def _summarize(self, content: ContentFile | None, path: Path, articles: dict[str, Article],
+                   ) -> tuple[ContentSummary, Served]:
+        """A content.po read (its own problems reported): its summary, and its served translations."""
+        served, problems = self._served(content, path, articles)
+        self.problems += problems
+        summary = ContentSummary(self._stats(content, served, articles), translation_digests(served, self.ordered),
+                                 content.reviews if content else {},
+                                 (content.problems if content else []) + problems,
+                                 content.parts if content else ())
+        return summary, served
+
+    def _loader(self, path: Path, loc: Locale, articles: dict[str, Article]) -> Callable[[], Served]:
+        """Builds a locale's served translations when first used (its problems were reported from its summary)."""
+        def load() -> Served:
+            return self._served(self._parsed(path, loc), path, articles)[0]
+        return load
+
+    def _served(self, content: ContentFile | None, path: Path, articles: dict[str, Article],
+                ) -> tuple[Served, list[Problem]]:
+        """The servable translations of the text the articles use now (none when the file is not clean
+        syntax), and the translations refused."""
         sources = self._sources(articles)
-        served: dict[tuple[str, str], str] = {}
+        served: Served = {}
+        refused: list[Problem] = []
         found = content.entries if content is not None else {}
         for key, (string, fuzzy, line, problems) in found.items():
             if fuzzy or not string or content is None or not content.servable:
                 continue
             if problems:
-                self.problems += [Problem(path, line, f"msgid {key[1][:60]!r}: {text}") for text in problems]
+                refused += [Problem(path, line, f"msgid {key[1][:60]!r}: {text}") for text in problems]
             elif key in sources:
                 served[key] = string
+        return served, refused
+
+    def _stats(self, content: ContentFile | None, served: Served, articles: dict[str, Article]) -> dict[str, Stats]:
+        """Counts per article (translations refused, or in a file of bad syntax, count as invalid)."""
+        sources = self._sources(articles)
+        found = content.entries if content is not None else {}
         stats: dict[str, Stats] = {}
         # Obsolete entries per article, counted in one pass (per article, it was articles x messages).
         obsolete: Counter[str | None] = Counter(key[0] for key in found if key not in sources)
@@ -222,11 +258,22 @@ class Catalogs:
                 else:
                     st.untranslated += 1
             st.obsolete = obsolete[slug]
-        return served, stats
+        return stats
 
-    @staticmethod
-    def _content_key(cache: ParseCache, path: Path, loc: Locale) -> str:
-        return cache.key("content", str(path), loc.folder, path.read_bytes())
+    def _content_key(self, cache: ParseCache, path: Path, loc: Locale) -> str:
+        key = self._content_keys.get(path)
+        if key is None:
+            digest = self.digests.get(path)
+            key = self._content_keys[path] = (
+                cache.key("content", str(path), loc.folder, path.read_bytes()) if digest is None
+                else cache.key("content-sha256", str(path), loc.folder, digest))
+        return key
+
+    def _unchanged(self, path: Path) -> bool:
+        """Whether a file still has the bytes its parse key was made from: what is parsed from it is cached
+        only then (a file edited during the build must not leave its new parse under its old bytes' key)."""
+        digest = self.digests.get(path)
+        return digest is None or hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
     def _prefetch(self, locales: list[Locale]) -> None:
         """Parse the content catalogs the cache lacks on every core (a cold build of a large site spends
@@ -250,13 +297,22 @@ class Catalogs:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             parsed = pool.map(read_content, [path for _, path, _ in todo], [loc for _, _, loc in todo],
                               [self.cache] * len(todo))
-            for (key, _, _), content in zip(todo, parsed, strict=True):
-                self.cache.put(key, content)
+            for (key, path, _), content in zip(todo, parsed, strict=True):
+                if self._unchanged(path):
+                    self.cache.put(key, content)
 
     def _read_content(self, path: Path, loc: Locale) -> ContentFile | None:
-        """A content.po parsed and checked (from the parse cache when its bytes were seen before)."""
+        """A content.po parsed and checked, its problems reported."""
         if not path.exists():
             self.problems.append(Problem(path, 0, "catalog missing: every segment is served in English"))
+            return None
+        content = self._parsed(path, loc)
+        self.problems += content.problems if content is not None else []
+        return content
+
+    def _parsed(self, path: Path, loc: Locale) -> ContentFile | None:
+        """A content.po parsed and checked (from the parse cache when its bytes were seen before)."""
+        if not path.exists():
             return None
         if self.cache is None:
             content = content_file(path, loc)
@@ -266,9 +322,8 @@ class Catalogs:
             if isinstance(found, ContentFile):
                 self.cache.used.update(found.parts)  # its parts stay for the next edit
             content = found if isinstance(found, ContentFile) else read_content(path, loc, self.cache)
-            if found is None:
+            if found is None and self._unchanged(path):
                 self.cache.put(key, content)
-        self.problems += content.problems
         return content
 
     def _read(self, path: Path, loc: Locale) -> tuple[Catalog | None, bool]:

@@ -68,6 +68,17 @@ def syntax_problems(path: Path) -> list[Problem]:
     return [Problem(path, p.line, f"{p.message}; {NOT_SERVED}") for p in syntax_errors(data)]
 
 
+def header_line(path: Path, name: str) -> int:
+    """The line of a header field (e.g. Plural-Forms) in a .po file, for file:line messages."""
+    try:
+        for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+            if line.lstrip('"').startswith(name + ":"):
+                return number
+    except OSError:
+        pass
+    return 1
+
+
 def reviews_from(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
     return {m.group(1): (m.group(2), m.group(3)) for m in REVIEW_LINE.finditer(catalog.header_comment or "")}
 

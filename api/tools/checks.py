@@ -20,13 +20,13 @@ from babel.messages.pofile import PoFileError
 
 from api.core.locales import Locale, load_table
 from api.core.settings import ROOT, Settings
-from api.sources.catalogs import Catalogs, header_line
+from api.sources.catalogs import Catalogs
 from api.sources.conditions import check_article_conditions, read_conditions
 from api.sources.content import ContentError, load_articles
 from api.sources.crisis import contact_labels
 from api.sources.crisis_file import read_crisis, stale_warnings
 from api.sources.messages import message_problems, plural_rule_problem
-from api.sources.poread import Problem, read_catalog, read_leniently, syntax_problems
+from api.sources.poread import Problem, header_line, read_catalog, read_leniently, syntax_problems
 from api.tools.extraction import DOMAINS, stale_templates
 
 _MSGFMT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):\s*(?P<msg>.*)$")
