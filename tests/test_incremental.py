@@ -351,3 +351,20 @@ def test_a_catalog_edited_during_a_build_is_not_cached_under_the_bytes_the_build
     assert catalogs._content_key(cache, path, table["es"]) == key
     assert not cache.has(key) and not cache.has(cache.key("content-summary", key, catalogs._segments_digest))
     assert catalogs["es"].translate("sleep-and-mood", "Sleep and mood are closely linked.") is not None
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["handouts turned off", "handouts turned on"])
+def test_turning_handouts_on_or_off_rebuilds_like_a_clean_build(first: bool, tmp_path: Path) -> None:
+    """BOTHAND_HANDOUTS changes what every article page links and the API lists: a rebuild after it is a
+    clean build's resources (no page keeps a link to a PDF that is gone, or misses one that is there)."""
+    _, settings = _setup(tmp_path)
+    build(dataclasses.replace(settings, handouts=first))
+    then = dataclasses.replace(settings, handouts=not first)
+    build(then)
+    incremental = _resources(then.build_dir)
+    build(then, tmp_path / "clean", clean=True)
+    clean = _resources(tmp_path / "clean")
+    assert sorted(incremental) == sorted(clean)
+    for key in clean:
+        assert incremental[key] == clean[key], key
+    assert any(key.endswith(".pdf") for key in clean) == (not first)

@@ -28,9 +28,10 @@ SHARED = ("api/", "templates/", "static/", "crisis.yaml", "conditions.yaml")
 
 
 def settings_digest(settings: Settings) -> str:
-    """The settings a page shows (links, addresses, headers); not the port or where files go."""
+    """The settings a page shows (links, addresses, headers, whether it links handouts); not the port or
+    where files go."""
     return hashlib.sha256(repr((settings.base_url, settings.contact_email, settings.max_age,
-                                settings.stale_while_revalidate)).encode()).hexdigest()
+                                settings.stale_while_revalidate, settings.handouts)).encode()).hexdigest()
 
 
 def ui_digest(translations: NullTranslations) -> str:
