@@ -90,9 +90,15 @@ def test_choosing_a_language_sets_the_only_cookie(corpus_app: Starlette) -> None
         assert r.headers["location"] == "/fa/", evil
 
 
-def test_tag_case_redirects_to_canonical(corpus_client: TestClient, corpus: Corpus) -> None:
-    r = corpus_client.get(f"/zh-hant/articles/{SLUG}", follow_redirects=False)
-    assert (r.status_code, r.headers["location"]) == (301, f"/zh-Hant/articles/{SLUG}")
+@pytest.mark.parametrize(("url", "canonical"), [
+    (f"/zh-hant/articles/{SLUG}", f"/zh-Hant/articles/{SLUG}"),
+    ("/zh-hant/", "/zh-Hant/"),
+    ("/ZH-HANT/help?country=CA", "/zh-Hant/help?country=CA"),  # the query is kept
+    (f"/embed/zh-hant/{SLUG}?country=ZZ&resize=0", f"/embed/zh-Hant/{SLUG}?country=ZZ&resize=0"),
+])
+def test_tag_case_redirects_to_canonical(corpus_client: TestClient, url: str, canonical: str) -> None:
+    r = corpus_client.get(url, follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (301, canonical)
 
 
 @pytest.mark.parametrize("url", ["/es/articles/nope", "/es/nope", f"/{UNKNOWN}/", f"/xx/articles/{SLUG}"])

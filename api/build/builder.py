@@ -50,7 +50,7 @@ from api.core.resources import (
     list_links,
     oembed,
 )
-from api.core.routes import at
+from api.core.routes import at, path
 from api.core.settings import Settings, build_workers
 from api.core.snapshot import Draft, Kept, Stored
 from api.core.urls import URLs
@@ -328,7 +328,7 @@ class Builder:
         first article, a one-item list page and its oEmbed. tests/test_clients.py replays each request."""
         u = self.urls
         loc = self.table.source
-        out: dict[str, tuple[str, Any]] = {"LocaleList": ("/api/v1/locales", m.to_builtins(locale_list))}
+        out: dict[str, tuple[str, Any]] = {"LocaleList": (path("locales"), m.to_builtins(locale_list))}
         if self.sources:
             page = self._page(loc)
             first = next(iter(self.sources.values()))

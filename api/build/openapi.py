@@ -299,11 +299,12 @@ PARAMETERS = {  # (in, name) -> description, for parameters described nowhere el
 def finish(doc: dict[str, Any], origin: str, tags: list[str],
            examples: Mapping[str, tuple[str, Any]], contact_email: str | None = None) -> dict[str, Any]:
     info = doc["info"]
-    info["contact"] = {"name": "Bothand for developers and clinics", "url": f"{origin}/en/developers",
+    developers = origin + path("page", lang="en", page="developers")  # the English page: the document is English
+    info["contact"] = {"name": "Bothand for developers and clinics", "url": developers,
                        **({"email": contact_email} if contact_email else {})}
     info["license"] = {"name": "Content: all rights reserved; partners may show articles unchanged, on the terms "
                                "linked here (each article's `license` field says the same)",
-                       "url": f"{origin}/en/developers#terms"}
+                       "url": f"{developers}#terms"}
     doc["security"] = []  # no API key, no login: every operation is public
     doc["tags"] = TAGS
     # The problems the site answers to these very requests (tests replay every example's request).

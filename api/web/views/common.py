@@ -6,9 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.core.locales import Locale
-from api.core.problems import Problem
+from api.core.problems import Problem, unknown_language
+from api.core.routes import Address, match
 from api.core.snapshot import Resource
 from api.i18n.negotiation import COOKIE
+from api.web.errors import Redirect
 from api.web.serve import Site, response_parts
 
 
@@ -34,3 +36,21 @@ def check_params(request: Request, accepted: tuple[str, ...]) -> None:
     if unknown:
         raise Problem(400, f"Unknown query parameter {unknown[0][:40]!r}. Accepted: {', '.join(accepted) or 'none'}.",
                       kind="unknown-parameter", parameter=unknown[0][:40], accepted=list(accepted))
+
+
+def url_locale(request: Request) -> Locale:
+    """The language the URL names (`{lang}`); a case variant (`/pt-br/...`) is redirected to the same route with
+    the served tag (`/pt-BR/...`, query kept), its URL built from the route table, not edited as a string."""
+    s = site(request)
+    tag = request.path_params["lang"]
+    loc = s.table.by_tag(tag)
+    if loc is None:
+        raise unknown_language(tag, s.table.tags)
+    if loc.tag != tag:
+        found = match(request.scope["path"])
+        if found is None:  # pragma: no cover - the router matched it
+            raise unknown_language(tag, s.table.tags)
+        same = Address(found.route, tuple(sorted({**dict(found.params), "lang": loc.tag}.items())))
+        query = request.url.query
+        raise Redirect(same.key + ("?" + query if query else ""))
+    return loc

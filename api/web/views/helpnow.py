@@ -28,10 +28,10 @@ from starlette.responses import RedirectResponse, Response
 from api.core import models as m
 from api.core.countries import parse_country
 from api.core.locales import Locale
-from api.core.problems import Problem, unknown_article, unknown_language
+from api.core.problems import Problem, unknown_article
 from api.core.resources import OTHER, embed_key, handout_key, help_key
 from api.web.errors import Redirect
-from api.web.views.common import from_snapshot, reader_locale, site
+from api.web.views.common import from_snapshot, reader_locale, site, url_locale
 from api.web.views.pages import COOKIE_MAX_AGE, SAFE_NEXT
 
 COUNTRY_COOKIE = "country"
@@ -40,15 +40,7 @@ FORGET = "none"
 
 def _locale(request: Request) -> Locale:
     """The URL's language; a case variant (`/pt-br/`) is redirected to the served tag."""
-    s = site(request)
-    tag = request.path_params["lang"]
-    loc = s.table.by_tag(tag)
-    if loc is None:
-        raise unknown_language(tag, s.table.tags)
-    if loc.tag != tag:
-        query = request.url.query
-        raise Redirect(request.url.path.replace(f"/{tag}", f"/{loc.tag}", 1) + ("?" + query if query else ""))
-    return loc
+    return url_locale(request)
 
 
 def _country_param(request: Request) -> str | None:

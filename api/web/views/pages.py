@@ -14,8 +14,7 @@ from api.core.problems import unknown_article, unknown_language
 from api.core.routes import SHAPES
 from api.core.routes import path as route_path
 from api.i18n.negotiation import COOKIE
-from api.web.errors import Redirect
-from api.web.views.common import from_snapshot, reader_locale, site
+from api.web.views.common import from_snapshot, reader_locale, site, url_locale
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # A path on this site: one leading slash, then no slash or backslash next (browsers read `/\\x`
@@ -64,13 +63,7 @@ def lang_slash(request: Request) -> Response:
 async def reader(request: Request) -> Response:
     """A page inside a language (or an embed) that the fast path did not answer."""
     s = site(request)
-    tag = request.path_params["lang"]
-    loc = s.table.by_tag(tag)
-    if loc is None:
-        raise unknown_language(tag, s.table.tags)
-    if loc.tag != tag:  # `/pt-br/` -> `/pt-BR/`
-        query = request.url.query
-        raise Redirect(request.url.path.replace(f"/{tag}", f"/{loc.tag}", 1) + ("?" + query if query else ""))
+    url_locale(request)  # the served tag: `/pt-br/` is redirected to `/pt-BR/`
     path = request.url.path
     resource = s.by_key.get(path + "?" + request.url.query) if request.url.query else None
     resource = resource or s.by_key.get(path)
