@@ -12,7 +12,6 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from translate.storage import pypo
 
 from api.sources.pofast import read as fast_read
@@ -20,6 +19,7 @@ from api.sources.pofiles import syntax_errors
 from api.sources.poread import read_catalog
 from api.tools.pomerge import merge, render, update_catalog
 from tests.conftest import copy_real_project
+from tests.damage import Edits, damaged, edits
 
 
 @pytest.fixture
@@ -165,14 +165,10 @@ def test_the_fast_path_names_every_broken_case_as_the_lexer(name: str) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(SAMPLE.encode())), st.integers(0, 2), st.sampled_from(SIGNIFICANT)),
-                min_size=1, max_size=3))
-def test_the_fast_path_and_the_lexer_agree_on_any_damage(edits: list[tuple[int, int, bytes]]) -> None:
+@given(edits(SAMPLE.encode(), SIGNIFICANT, min_size=1))
+def test_the_fast_path_and_the_lexer_agree_on_any_damage(changes: Edits) -> None:
     """A sample edited at random (bytes inserted, deleted or replaced): the same errors on the same lines."""
-    data = SAMPLE.encode()
-    for at, how, piece in edits:
-        at = min(at, len(data))
-        data = data[:at] + (piece if how != 1 else b"") + data[at + (how > 0):]
+    data = damaged(SAMPLE.encode(), changes)
     assert _named(data) == _named_by_lexer(data)
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from api.core.locales import load_table, make_locale
 from api.sources.cache import ParseCache
 from api.sources.poread import ContentFile, _by_babel, _clean, _split, _split_lines, content_file, read_content
 from tests.conftest import po_path
 from tests.corpus import make_corpus
+from tests.damage import Edits, damaged, edits
 
 COPIES = 8  # articles in the grown file: more new parts than read_content reads one by one
 
@@ -154,14 +154,10 @@ def _written(data: bytes) -> Path:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(SAMPLE.encode())), st.integers(0, 2), st.sampled_from(SIGNIFICANT)),
-                min_size=1, max_size=3))
-def test_the_fast_read_and_babel_agree_on_any_edit(edits: list[tuple[int, int, bytes]]) -> None:
+@given(edits(SAMPLE.encode(), SIGNIFICANT, min_size=1))
+def test_the_fast_read_and_babel_agree_on_any_edit(changes: Edits) -> None:
     """The sample edited at random: if the fast path reads it at all, it reads what Babel reads."""
-    data = SAMPLE.encode()
-    for at, how, piece in edits:
-        at = min(at, len(data))
-        data = data[:at] + (piece if how != 1 else b"") + data[at + (how > 0):]
+    data = damaged(SAMPLE.encode(), changes)
     both = _both(data)
     if both is not None:
         assert both[0] == both[1]
@@ -176,13 +172,9 @@ CUTS = [b"\n", b"\n\n", b" \n", b"\t", b"\r", b"\x0b", b"msgctxt ", b"#~ msgctxt
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(PARTS.encode())), st.integers(0, 2), st.sampled_from(CUTS)),
-                max_size=4))
-def test_the_parts_are_cut_as_line_by_line(edits: list[tuple[int, int, bytes]]) -> None:
-    data = PARTS.encode()
-    for at, how, piece in edits:
-        at = min(at, len(data))
-        data = data[:at] + (piece if how != 1 else b"") + data[at + (how > 0):]
+@given(edits(PARTS.encode(), CUTS, max_size=4))
+def test_the_parts_are_cut_as_line_by_line(changes: Edits) -> None:
+    data = damaged(PARTS.encode(), changes)
     assert _split(data) == _split_lines(data)
     for small in (b"", b"\n", b'msgid ""', b'msgid ""\n', b'\nmsgid ""\n\nmsgctxt "a"\n'):
         assert _split(small) == _split_lines(small)

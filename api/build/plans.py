@@ -29,10 +29,10 @@ from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.page import Counts, Page
-from api.build.units import Units
+from api.build.units import Record, Units
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
-from api.core.snapshot import Draft, Kept, Summaries, quietly
+from api.core.snapshot import Draft, Kept, Summaries
 from api.sources.catalogs import Catalogs
 from api.sources.content import Article
 
@@ -70,7 +70,7 @@ class Plans:
     def __init__(self, build: Planned, previous: store.Previous | None):
         self.build = build
         self.previous = previous
-        self.old: dict[str, LocaleRecord] = _read(previous)
+        self.old: dict[str, LocaleRecord] = store.left_by(previous, LOCALES, _RECORDS.decode)
         self.new: dict[str, LocaleRecord] = {}
         self.kept = 0  # locales kept whole
         self.pages = 0  # their own pages (not their units'), carried over with them
@@ -114,12 +114,18 @@ class Plans:
                 page.todo[slug] = key
                 continue
             record, page.kept[slug], summary = reused
-            b.models.record(loc, slug, record.updated, record.unstamped)
             printed = sum(r.media_type == MEDIA_TYPE for r in page.kept[slug].resources)
-            b.handouts.keep(record.handout_memo, printed, 0)
-            b.handout_lists[loc.tag, slug] = record.handouts
-            page.listed[slug] = (summary, record.fragment, b.memo.kept_body(record.fragment), record.handouts)
+            page.listed[slug] = (summary, record.fragment, self._carry(loc, slug, record, printed), record.handouts)
         return page
+
+    def _carry(self, loc: Locale, slug: str, unit: Record, printed: int) -> str:
+        """What this build and the next need of a unit kept from the previous one (alone or with its locale):
+        its date, its handouts' memo and list (`printed` of them counted as reused), and its body (returned)."""
+        b = self.build
+        b.models.record(loc, slug, unit.updated, unit.unstamped)
+        b.handouts.keep(unit.handout_memo, printed, 0)
+        b.handout_lists[loc.tag, slug] = unit.handouts
+        return b.memo.kept_body(unit.fragment)
 
     def _whole(self, loc: Locale, key: str, unit_keys: list[str]) -> Page | None:
         """The locale kept whole, if the previous build made it from the same inputs and left all of it."""
@@ -147,10 +153,7 @@ class Plans:
             if unit is None:  # pragma: no cover - checked above
                 continue
             b.units.new[unit_key] = unit
-            b.models.record(loc, slug, unit.updated, unit.unstamped)
-            b.handouts.keep(unit.handout_memo, 0, 0)
-            b.handout_lists[loc.tag, slug] = unit.handouts
-            b.memo.kept_body(unit.fragment)
+            self._carry(loc, slug, unit, 0)  # its handouts are counted once, with the locale's resources
         b.units.kept += len(units)
         b.handouts.reused += sum(r.media_type == MEDIA_TYPE for r in kept.resources)
         b.memo.pages.update(record.pages)
@@ -174,11 +177,3 @@ class Plans:
     def files(self) -> dict[str, bytes]:
         return {LOCALES: msgspec.msgpack.encode(self.new)}
 
-
-def _read(previous: store.Previous | None) -> dict[str, LocaleRecord]:
-    if previous is None:
-        return {}
-    try:
-        return quietly(_RECORDS.decode, (previous.folder / LOCALES).read_bytes())
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return {}

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
@@ -83,10 +84,7 @@ class Previous:
 
     def memo(self, name: str = MEMO) -> dict[str, str]:
         """What the previous build's pages were made from (empty if it left no memo)."""
-        try:
-            return msgspec.msgpack.decode((self.folder / name).read_bytes(), type=dict[str, str])
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-            return {}
+        return left_by(self, name, _MEMO.decode)
 
     def fragments(self) -> dict[str, str]:
         """The article bodies the previous build rendered, by the key of their blocks."""
@@ -112,6 +110,21 @@ class Previous:
 
 
 _ADDRESSES = msgspec.msgpack.Decoder(dict[str, tuple[str, dict[str, str]]])
+
+
+_MEMO = msgspec.msgpack.Decoder(dict[str, str])
+V = TypeVar("V")
+
+
+def left_by(previous: Previous | None, name: str, decode: Callable[[bytes], dict[str, V]]) -> dict[str, V]:
+    """A file the previous build left in its folder for this one (memo, units, locales, handouts: key ->
+    record), decoded; empty when there is no previous build, or the file is missing or from other code."""
+    if previous is None:
+        return {}
+    try:
+        return quietly(decode, (previous.folder / name).read_bytes())
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return {}
 
 
 def encode_memo(memo: dict[str, str]) -> bytes:

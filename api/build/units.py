@@ -27,7 +27,7 @@ from api.build import inputs, store
 from api.build.page import HandoutMade
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
-from api.core.snapshot import Kept, quietly
+from api.core.snapshot import Kept
 from api.sources.catalogs import Catalogs
 from api.sources.content import Article
 from api.sources.ledger import Ledger
@@ -54,7 +54,7 @@ class Units:
                  catalogs: Catalogs, table: LocaleTable, ledger: Ledger):
         self.base = base
         self.previous = previous
-        self.old: dict[str, Record] = _read(previous)
+        self.old: dict[str, Record] = store.left_by(previous, UNITS, _RECORDS.decode)
         self.new: dict[str, Record] = {}
         self.catalogs = catalogs
         self.ledger = ledger
@@ -105,11 +105,3 @@ class Units:
     def files(self) -> dict[str, bytes]:
         return {UNITS: msgspec.msgpack.encode(self.new)}
 
-
-def _read(previous: store.Previous | None) -> dict[str, Record]:
-    if previous is None:
-        return {}
-    try:
-        return quietly(_RECORDS.decode, (previous.folder / UNITS).read_bytes())
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return {}

@@ -78,7 +78,7 @@ class Handouts:
         self.urls = urls
         self.base = base
         self.previous = previous
-        self.old = _read_memo(previous)
+        self.old = store.left_by(previous, MEMO, _MADE.decode)
         self.made: dict[str, Made] = {}
         self.rendered = self.reused = 0
         self.labels: dict[str, HandoutLabels] = {}
@@ -135,12 +135,3 @@ class Handouts:
 
 def _digest(value: object) -> str:
     return hashlib.sha256(_PACK.encode(value)).hexdigest()
-
-
-def _read_memo(previous: store.Previous | None) -> dict[str, Made]:
-    if previous is None:
-        return {}
-    try:
-        return _MADE.decode((previous.folder / MEMO).read_bytes())
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return {}
