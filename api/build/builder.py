@@ -29,10 +29,10 @@ from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.openapi import document
-from api.build.page import Counts, Made, Page, body_of
+from api.build.page import Made, Page, body_of
 from api.build.plans import Plans
 from api.build.progress import shown
-from api.build.sitewide import counts, locale_list, remember_names
+from api.build.sitewide import locale_list, remember_names
 from api.build.static import static_drafts
 from api.build.structured import article_meta
 from api.build.units import Record, Units
@@ -271,7 +271,7 @@ class Builder:
                 }), HTML, lang)
         yield Draft(at("page", lang=lang, page="accessibility"), self.render(
             "accessibility.html", page, "accessibility", {"contact_email": self.settings.contact_email}), HTML, lang)
-        rows = [{"loc": other, "cats": Counts.of(self.catalogs[other.tag])} for other in self.table]
+        rows = [{"loc": other, "cats": c} for other, c in zip(self.table, self.plans.counted(), strict=True)]
         yield Draft(at("page", lang=lang, page="languages"), self.render(
             "languages.html", page, "languages", {"rows": rows, "slugs": list(self.sources)}), HTML, lang)
         example = next(iter(self.sources), "example")
@@ -303,7 +303,7 @@ class Builder:
 
     def _site_wide(self) -> Iterator[snapshot.Draft]:
         u, source, listed = self.urls, self.table.source, locale_list(self.table, self.catalogs, self.urls)
-        ui, listing = self.catalogs[source.tag].ui, {"counts": counts(self.table, self.catalogs)}  # their memo keys
+        ui, listing = self.catalogs[source.tag].ui, {"counts": self.plans.counted()}  # their memo keys
         yield Draft(at("locales"), self.memo.page(source, ui, "locales", None, listing, lambda: m.encode(listed())),
                     JSON)
         first = next((page.units[0] for page in self.plans.all() if page.loc.is_source and page.units), "")

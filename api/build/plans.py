@@ -29,6 +29,7 @@ from api.build.handouts.drafts import Handouts
 from api.build.helpnow import HelpNow
 from api.build.memo import Memo
 from api.build.page import Counts, Page
+from api.build.sitewide import counts
 from api.build.units import Record, Units
 from api.core import models as m
 from api.core.locales import Locale, LocaleTable
@@ -74,14 +75,21 @@ class Plans:
         self.new: dict[str, LocaleRecord] = {}
         self.kept = 0  # locales kept whole
         self.pages = 0  # their own pages (not their units'), carried over with them
+        self._counted: list[Counts] | None = None
         self._counts: bytes | None = None
         self.planned: list[Page] | None = None
 
+    def counted(self) -> list[Counts]:
+        """Every locale's counts as the languages page and the locales list show them, in the table's order:
+        counted once a build (every locale's languages page shows all of them)."""
+        if self._counted is None:
+            self._counted = counts(self.build.table, self.build.catalogs)
+        return self._counted
+
     def counts(self) -> bytes:
-        """Every locale's counts as the languages page shows them (each locale's page shows all of them)."""
+        """A hash of :meth:`counted`: part of every locale's key."""
         if self._counts is None:
-            b = self.build
-            self._counts = hashlib.sha256(inputs.encode([Counts.of(b.catalogs[loc.tag]) for loc in b.table])).digest()
+            self._counts = hashlib.sha256(inputs.encode(self.counted())).digest()
         return self._counts
 
     def key(self, loc: Locale, ui: str, units: list[str]) -> str:
