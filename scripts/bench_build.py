@@ -57,8 +57,10 @@ elif what == "serve":  # make serve: the first answer, while the edit is rebuilt
         assert client.get("/en/").status_code == 200
     os._exit(0)  # not waiting for the background rebuild
 else:
+    import gc
     from api.build.builder import build
     build(settings, clean=what == "clean")
+    gc.freeze()  # and exit as the `bothand` command does (api/tools/cli.py, run)
 """
 
 

@@ -40,25 +40,12 @@ from api.build.workers import Workers
 from api.core import models as m
 from api.core import snapshot
 from api.core.locales import Locale, LocaleTable, load_table
-from api.core.resources import (
-    API_PER_PAGE,
-    ERRORS,
-    JSON,
-    SITE_NAME,
-    embed_code,
-    list_key,
-    list_links,
-    oembed,
-)
+from api.core.resources import API_PER_PAGE, ERRORS, JSON, SITE_NAME, embed_code, list_key, list_links, oembed
 from api.core.routes import at, path
 from api.core.settings import Settings, build_workers
 from api.core.snapshot import Draft, Kept, Stored
 from api.core.urls import URLs
-from api.i18n.templating import (
-    gettext_callables,
-    locale_filters,
-    make_environment,
-)
+from api.i18n.templating import gettext_callables, locale_filters, make_environment
 from api.sources import ledger
 from api.sources.cache import ParseCache
 from api.sources.catalogs import Catalogs
@@ -66,6 +53,7 @@ from api.sources.conditions import load_conditions
 from api.sources.content import Article, load_articles
 from api.sources.crisis import contact_labels, crisis_block
 from api.sources.crisis_file import load_crisis
+from api.sources.prefetch import Prefetch
 from api.sources.topics import Topic, check_references, condition_models, topics, used_topic_ids
 
 log = logging.getLogger(__name__)
@@ -85,15 +73,21 @@ class Builder:
         self.table: LocaleTable = load_table(settings.locales_dir)
         remember_names(self.table, cache)
         self.urls = URLs(settings.base_url)
-        self.sources: dict[str, Article] = load_articles(settings.content_dir, cache)
-        self.conditions = load_conditions(settings.conditions_file)
-        check_references(self.sources, self.conditions)
-        self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
         listing = files if files is not None else digests(settings)
+        catalog_digests = {settings.locales_dir / name.removeprefix("locales/"): digest
+                           for name, digest in listing.items() if name.startswith("locales/")}
+        prefetch = Prefetch(settings.locales_dir, self.table.all, cache, catalog_digests)  # parsed meanwhile
+        try:
+            self.sources: dict[str, Article] = load_articles(settings.content_dir, cache)
+            self.conditions = load_conditions(settings.conditions_file)
+            check_references(self.sources, self.conditions)
+            self.crisis_heading, self.crisis = load_crisis(settings.crisis_file)
+        except BaseException:
+            prefetch.close()
+            raise
         self.catalogs = Catalogs(settings.locales_dir, self.sources, self.table.all,
-                                 protected=contact_labels(self.crisis), cache=cache,
-                                 digests={settings.locales_dir / name.removeprefix("locales/"): digest
-                                          for name, digest in listing.items() if name.startswith("locales/")})
+                                 protected=contact_labels(self.crisis), cache=cache, digests=catalog_digests,
+                                 prefetched=prefetch)
         self.env: Environment = make_environment(settings.templates_dir)
         self.help_now = HelpNow(self)  # help-now by country: blocks, help pages, country embeds
         self.env.globals.update(self.help_now.template_globals())
@@ -245,15 +239,16 @@ class Builder:
             "article.html", page, f"articles/{article.slug}", {
                 "meta": article_meta(article, loc, self.table, u, SITE_NAME,
                                      u.absolute(u.named(loc, "developers")) + "#terms"),
-                "article": article, "body": body_of(article), "notice": article.notice, "crisis": page.crisis,
-                "json_href": u.api_article(article.slug, loc),
+                "article": article, "body": body_of(article), "notice": article.notice,
+                "help_now_html": self.help_now.html(page, "", None), "json_href": u.api_article(article.slug, loc),
             }), HTML, lang)
         canonical = u.absolute(u.article_page(loc, article.slug))
         site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
         for resize in (True, False):
             yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"), self.fresh(
                 "embed.html", page, None, {
-                    "article": article, "body": body_of(article), "notice": article.notice, "crisis": page.crisis,
+                    "article": article, "body": body_of(article), "notice": article.notice,
+                    "help_now_html": self.help_now.html(page, "", resize),
                     "canonical": canonical, "site_link": site_link, "resize": resize,
                 }), HTML, lang, framable=True)
         yield Draft(at("api_article", slug=article.slug, lang=lang), m.encode(article), JSON, lang,
@@ -372,7 +367,9 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
             log.warning("translation not served: %s", problem)
         fingerprinted = fingerprint(settings, files)
         todo = sum(len(page.todo) for page in builder.plans.all())
-        workers = Workers(builder, build_workers(), todo)  # before the writer starts its threads (api/build/workers.py)
+        # Forked before the writer starts its threads (api/build/workers.py); they hash and compress what they render.
+        workers = Workers(builder, build_workers(), todo,
+                          lambda drafts: store.prepare(drafts, settings.brotli_quality, previous))
         try:
             store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
                         lambda: builder.data, fingerprinted, settings.brotli_quality,

@@ -46,6 +46,7 @@ class HelpNow:
         self.numbers = load_emergency_numbers(builder.settings.crisis_file)
         self.number_only = sorted(code for code in self.numbers if code not in self.countries)
         self.blocks: dict[str, dict[str, m.Crisis]] = {}
+        self._html: dict[tuple[str, str, bool | None], Markup] = {}  # HelpNow.html, per process
 
     def template_globals(self) -> dict[str, Callable[..., Any]]:
         """What every template may call: the country chooser's options in a locale."""
@@ -72,7 +73,7 @@ class HelpNow:
             if selected is not None:
                 found = [tag.replace(">", " selected>", 1) if code == selected else tag
                          for tag, code in zip(found, (o["code"] for o in options(loc)), strict=True)]
-            made = joined[loc.tag, selected] = Markup("\n    ".join(found))  # noqa: S704  # escaped above
+            made = joined[loc.tag, selected] = Markup("\n".join(found))  # noqa: S704  # escaped above
             return made
 
         return {"country_options": options, "country_option_tags": option_tags,
@@ -86,6 +87,21 @@ class HelpNow:
                                            self.numbers.get(country))
         self.blocks[page.loc.tag] = blocks
         return blocks
+
+    def html(self, page: Page, country: str, resize: bool | None) -> Markup:
+        """The help-now block of `country` ("": none chosen) as an article page (`resize` None) or an embed
+        shows it: rendered once per locale, country and kind of page, not once for each of a locale's 500
+        articles and 4,000 embeds (it does not depend on the article: the embed's form has no action)."""
+        key = (page.loc.tag, country, resize)
+        found = self._html.get(key)
+        if found is None:
+            context: dict[str, Any] = {"crisis": page.crisis if country == "" else self.blocks[page.loc.tag][country]}
+            if resize is not None:  # what makes _crisis.html draw an embed's form
+                context["resize"] = resize
+            # Our own template's output, every text in it escaped by autoescaping: markup, as if rendered in place.
+            found = self._html[key] = Markup(self.builder.fresh("_help_now.html", page, None, context)  # noqa: S704
+                                             .decode("utf-8"))
+        return found
 
     def drafts(self, page: Page) -> Iterator[snapshot.Draft]:
         """The help pages of one locale (after :meth:`locale_blocks`)."""
@@ -105,14 +121,15 @@ class HelpNow:
         loc = page.loc
         canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
         site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
-        for country, block in self.blocks[loc.tag].items():
+        for country in self.blocks[loc.tag]:
             if country == "" or country in self.number_only:
                 continue
             for resize in (True, False):
                 yield snapshot.Draft(embed_address(loc, article.slug, country, resize), b.fresh(
                     "embed.html", page, None, {
-                        "article": article, "body": body_of(article), "notice": article.notice, "crisis": block,
+                        "article": article, "body": body_of(article), "notice": article.notice,
                         "canonical": canonical, "site_link": site_link, "resize": resize,
+                        "help_now_html": self.html(page, country, resize),
                     }), HTML, loc.tag, framable=True)
 
     def country_label(self, page: Page, country: str | None) -> m.PlainText | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
@@ -35,22 +35,29 @@ class UnitRenderer(Protocol):
 
 
 _renderer: UnitRenderer | None = None  # the build, in a forked worker
+_prepare: Callable[[list[Draft]], None] | None = None  # and what it does to the drafts before sending them
 
 
 def _job(tag: str, todo: list[tuple[str, str]]) -> Rendered:
     if _renderer is None:  # pragma: no cover - set before the fork
         raise RuntimeError("no build in this worker")
-    return _renderer.unit_drafts(tag, todo)
+    rendered = _renderer.unit_drafts(tag, todo)
+    if _prepare is not None:
+        _prepare([draft for _, drafts in rendered for draft in drafts])
+    return rendered
 
 
 class Workers:
-    def __init__(self, renderer: UnitRenderer, workers: int, units: int | None = None):
-        """`units`: how many units there are to render, if known (few are rendered here: SERIAL_JOBS)."""
-        global _renderer  # noqa: PLW0603  # what a forked worker inherits: set once, before the fork
+    def __init__(self, renderer: UnitRenderer, workers: int, units: int | None = None,
+                 prepare: Callable[[list[Draft]], None] | None = None):
+        """`units`: how many units there are to render, if known (few are rendered here: SERIAL_JOBS).
+        `prepare`: what a worker does to its drafts before sending them (hash and compress them:
+        api/build/store.py), so this process, which writes them all, does not."""
+        global _renderer, _prepare  # noqa: PLW0603  # what a forked worker inherits: set once, before the fork
         self.renderer = renderer
         self.executor: ProcessPoolExecutor | None = None
         if workers > 1 and may_fork() and (units is None or units >= SERIAL_JOBS * CHUNK):
-            _renderer = renderer
+            _renderer, _prepare = renderer, prepare
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             self.executor.submit(int).result()  # fork every worker now, while this is the only thread
         self.ahead = AHEAD_PER_WORKER * workers
@@ -76,5 +83,7 @@ class Workers:
             yield from done
 
     def close(self) -> None:
+        global _renderer, _prepare  # noqa: PLW0603  # the build is over: do not keep it alive
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
+            _renderer = _prepare = None

@@ -140,7 +140,8 @@ class Draft:
     """A resource being built: its identity body (or where the previous snapshot stores it) and what
     describes it."""
 
-    __slots__ = ("key", "address", "body", "status", "media_type", "language", "headers", "framable")
+    __slots__ = ("key", "address", "body", "status", "media_type", "language", "headers", "framable", "etag",
+                 "compressed")
 
     def __init__(self, address: Address, body: bytes | Stored, media_type: str, language: str | None = None,
                  status: int = 200, headers: list[tuple[str, str]] | None = None, framable: bool = False):
@@ -152,6 +153,10 @@ class Draft:
         self.language = language
         self.headers = headers or []
         self.framable = framable
+        # Its ETag and compressed variants, when the process that rendered it made them (a build's
+        # worker: api/build/store.py, `prepare`); else the snapshot's writer does.
+        self.etag: str | None = None
+        self.compressed: list[tuple[Encoding, bytes]] | None = None
 
 
 class Kept:

@@ -26,10 +26,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +36,6 @@ from babel.messages.mofile import write_mo
 from babel.support import NullTranslations, Translations
 
 from api.core.locales import Locale
-from api.core.settings import build_workers, may_fork
 from api.sources.cache import ParseCache
 from api.sources.content import Article
 from api.sources.messages import message_problems, plural_rule_problem
@@ -52,6 +49,7 @@ from api.sources.poread import (
     read_content,
     reviews_from,
 )
+from api.sources.prefetch import Prefetch, content_key
 from api.sources.summaries import ContentSummary, Served, Stats, segments_digest, translation_digests
 
 log = logging.getLogger(__name__)
@@ -122,7 +120,9 @@ class Catalogs:
 
     def __init__(self, locales_dir: Path, articles: dict[str, Article], locales: Iterable[Locale],
                  protected: Collection[str] = (), cache: ParseCache | None = None,
-                 digests: Mapping[Path, str] | None = None):
+                 digests: Mapping[Path, str] | None = None, prefetched: Prefetch | None = None):
+        """`prefetched`: the content catalogs already being parsed into `cache` (else parsed here, on every
+        core: api/sources/prefetch.py)."""
         self.locales_dir = locales_dir
         # The SHA-256 of each catalog's bytes the build already computed (api/build/freshness.py), by path:
         # a content.po's parse key without reading and hashing its megabytes a second time.
@@ -141,7 +141,10 @@ class Catalogs:
             {_key(m) for m in read_catalog(ui_template) if m.id} if ui_template.exists() else set()
         )
         locales = list(locales)
-        self._prefetch(locales)
+        if prefetched is None:
+            prefetched = Prefetch(locales_dir, locales, cache, self.digests)
+        prefetched.wait()
+        self._content_keys.update(prefetched.keys)
         for loc in locales:
             self.by_tag[loc.tag] = self._load_locale(loc, articles)
         for problem in self.problems:
@@ -263,10 +266,7 @@ class Catalogs:
     def _content_key(self, cache: ParseCache, path: Path, loc: Locale) -> str:
         key = self._content_keys.get(path)
         if key is None:
-            digest = self.digests.get(path)
-            key = self._content_keys[path] = (
-                cache.key("content", str(path), loc.folder, path.read_bytes()) if digest is None
-                else cache.key("content-sha256", str(path), loc.folder, digest))
+            key = self._content_keys[path] = content_key(cache, path, loc, self.digests.get(path))
         return key
 
     def _unchanged(self, path: Path) -> bool:
@@ -274,32 +274,6 @@ class Catalogs:
         only then (a file edited during the build must not leave its new parse under its old bytes' key)."""
         digest = self.digests.get(path)
         return digest is None or hashlib.sha256(path.read_bytes()).hexdigest() == digest
-
-    def _prefetch(self, locales: list[Locale]) -> None:
-        """Parse the content catalogs the cache lacks on every core (a cold build of a large site spends
-        most of its first seconds here: megabytes of PO per locale), into the cache.
-
-        Forked workers, and only while this process has no other thread (a server's watcher builds in
-        a thread: it parses one file at a time, serially): fork copies the caller's locks as they are."""
-        if self.cache is None or not may_fork():
-            return
-        todo = []
-        for loc in locales:
-            path = self.locales_dir / loc.folder / "LC_MESSAGES" / "content.po"
-            if loc.is_source or not path.exists():
-                continue
-            if not self.cache.has(key := self._content_key(self.cache, path, loc)):
-                todo.append((key, path, loc))
-        workers = min(build_workers(), len(todo))
-        if workers < 2:
-            return
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parsed = pool.map(read_content, [path for _, path, _ in todo], [loc for _, _, loc in todo],
-                              [self.cache] * len(todo))
-            for (key, path, _), content in zip(todo, parsed, strict=True):
-                if self._unchanged(path):
-                    self.cache.put(key, content)
 
     def _read_content(self, path: Path, loc: Locale) -> ContentFile | None:
         """A content.po parsed and checked, its problems reported."""

