@@ -19,7 +19,6 @@ from typing import Any
 
 import msgspec
 from jinja2 import Environment
-from markupsafe import Markup
 
 from api.build import inputs, store
 from api.build.articles import ArticleModels
@@ -242,15 +241,10 @@ class Builder:
                 "article": article, "body": body_of(article), "notice": article.notice,
                 "help_now_html": self.help_now.html(page, "", None), "json_href": u.api_article(article.slug, loc),
             }), HTML, lang)
-        canonical = u.absolute(u.article_page(loc, article.slug))
-        site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
         for resize in (True, False):
-            yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"), self.fresh(
-                "embed.html", page, None, {
-                    "article": article, "body": body_of(article), "notice": article.notice,
-                    "help_now_html": self.help_now.html(page, "", resize),
-                    "canonical": canonical, "site_link": site_link, "resize": resize,
-                }), HTML, lang, framable=True)
+            yield Draft(at("embed", lang=lang, slug=article.slug, resize=None if resize else "0"),
+                        self.help_now.embed(page, article, "", resize), HTML, lang, framable=True)
+        canonical = u.absolute(u.article_page(loc, article.slug))
         yield Draft(at("api_article", slug=article.slug, lang=lang), m.encode(article), JSON, lang,
                     headers=[("Link", f'<{article.canonical_url}>; rel="canonical"')])
         yield Draft(at("oembed", url=canonical, format="json", lang=lang, slug=article.slug),

@@ -34,6 +34,10 @@ from api.core.urls import URLs
 from api.sources.crisis import countries_with_lines, country_options, crisis_block
 from api.sources.crisis_file import load_emergency_numbers
 
+# Where an embed's help-now block goes in the page rendered around it (HelpNow.embed): a comment no text can
+# make (every translated or source text is escaped, so "<!--" never comes from one).
+_MARK = "<!--bothand:help-now-->"
+
 
 class HelpNow:
     """The help-now parts of one build."""
@@ -47,6 +51,7 @@ class HelpNow:
         self.number_only = sorted(code for code in self.numbers if code not in self.countries)
         self.blocks: dict[str, dict[str, m.Crisis]] = {}
         self._html: dict[tuple[str, str, bool | None], Markup] = {}  # HelpNow.html, per process
+        self._shells: dict[bool, tuple[tuple[str, str], bytes, bytes]] = {}  # HelpNow.embed: the last article's
 
     def template_globals(self) -> dict[str, Callable[..., Any]]:
         """What every template may call: the country chooser's options in a locale."""
@@ -117,20 +122,31 @@ class HelpNow:
 
     def embeds(self, page: Page, article: m.Article) -> Iterator[snapshot.Draft]:
         """An article's embeds with each country's block (part of its unit: api/build/units.py)."""
-        b = self.builder
         loc = page.loc
-        canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
-        site_link = Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME)
         for country in self.blocks[loc.tag]:
             if country == "" or country in self.number_only:
                 continue
             for resize in (True, False):
-                yield snapshot.Draft(embed_address(loc, article.slug, country, resize), b.fresh(
-                    "embed.html", page, None, {
-                        "article": article, "body": body_of(article), "notice": article.notice,
-                        "canonical": canonical, "site_link": site_link, "resize": resize,
-                        "help_now_html": self.html(page, country, resize),
-                    }), HTML, loc.tag, framable=True)
+                yield snapshot.Draft(embed_address(loc, article.slug, country, resize),
+                                     self.embed(page, article, country, resize), HTML, loc.tag, framable=True)
+
+    def embed(self, page: Page, article: m.Article, country: str, resize: bool) -> bytes:
+        """An embed of `article` with the help-now block of `country` ("": none chosen). The page around the
+        block is the same for every country: it is rendered once per article and `resize`, with a marker
+        where the block goes, and each country's block (:meth:`html`) is put in its place."""
+        loc, b = page.loc, self.builder
+        shell = self._shells.get(resize)
+        if shell is None or shell[0] != (loc.tag, article.slug):
+            canonical = b.urls.absolute(b.urls.article_page(loc, article.slug))
+            whole = b.fresh("embed.html", page, None, {
+                "article": article, "body": body_of(article), "notice": article.notice, "canonical": canonical,
+                "site_link": Markup('<a href="{}"><bdi>{}</bdi></a>').format(canonical, SITE_NAME), "resize": resize,
+                "help_now_html": Markup(_MARK)})  # noqa: S704  # a constant comment
+            before, found, after = whole.partition(_MARK.encode())
+            if not found or _MARK.encode() in after:  # pragma: no cover - embed.html shows the block once
+                raise ValueError("embed.html must show help_now_html exactly once")
+            shell = self._shells[resize] = ((loc.tag, article.slug), before, after)
+        return shell[1] + self.html(page, country, resize).encode() + shell[2]
 
     def country_label(self, page: Page, country: str | None) -> m.PlainText | None:
         if country is None or country == OTHER:
