@@ -363,7 +363,7 @@ def build(settings: Settings, folder: Path | None = None, clean: bool = False) -
         todo = sum(len(page.todo) for page in builder.plans.all())
         # Forked before the writer starts its threads (api/build/workers.py); they hash and compress what they render.
         workers = Workers(builder, build_workers(), todo,
-                          lambda drafts: store.prepare(drafts, settings.brotli_quality, previous))
+                          lambda drafts: store.prepare(drafts, settings.brotli_quality, previous), settings.handouts)
         try:
             store.write(folder, shown(builder.drafts(workers), len(previous.index.resources) if previous else None),
                         lambda: builder.data, fingerprinted, settings.brotli_quality,

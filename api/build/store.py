@@ -194,7 +194,9 @@ def _encoded(drafts: Iterable[Draft | Kept], brotli_quality: int, workers: int, 
     than one worker, a thread pool compresses up to AHEAD_PER_WORKER drafts per worker (and
     AHEAD_BYTES) ahead of the writer while this thread renders the next drafts. Threads, not
     processes: brotli, zlib and hashlib release the GIL while they work, and a process pool (fork,
-    bodies sent both ways) was slower than one thread on the real corpus (README, "Performance")."""
+    bodies sent both ways) was slower than one thread on the real corpus (README, "Performance").
+    The units a build's workers render arrive hashed and compressed already (:func:`prepare`): the
+    pool compresses the rest (a locale's own pages, the site-wide ones, units rendered here)."""
 
     fresh: set[tuple[str, str]] = set()  # (ETag, media type) of the bodies this build compresses
 

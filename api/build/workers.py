@@ -7,7 +7,10 @@ process's locks as they are; the snapshot writer's compressing threads start lat
 the process has no other thread (a server's watcher builds in a thread: there, units render in
 this process). Each job is a chunk of one locale's units; the results come back in job order, a
 bounded number of jobs ahead, so the snapshot is the same bytes whatever the number of workers and
-memory stays flat.
+memory stays flat. A worker also hashes and compresses what it rendered (api/build/store.py, `prepare`):
+the build's process only writes it. When that process compressed everything itself, its threads and
+its taking in the workers' results shared one interpreter: it was the bottleneck (1.1 cores busy, the
+two workers a quarter busy each) of a cold build at 500 × 14.
 """
 
 from __future__ import annotations
@@ -49,14 +52,15 @@ def _job(tag: str, todo: list[tuple[str, str]]) -> Rendered:
 
 class Workers:
     def __init__(self, renderer: UnitRenderer, workers: int, units: int | None = None,
-                 prepare: Callable[[list[Draft]], None] | None = None):
+                 prepare: Callable[[list[Draft]], None] | None = None, heavy: bool = False):
         """`units`: how many units there are to render, if known (few are rendered here: SERIAL_JOBS).
         `prepare`: what a worker does to its drafts before sending them (hash and compress them:
-        api/build/store.py), so this process, which writes them all, does not."""
+        api/build/store.py), so this process, which writes them all, does not. `heavy`: a unit costs
+        far more than forking (its 8 handouts, about 0.2 s of Typst): two units are enough to fork for."""
         global _renderer, _prepare  # noqa: PLW0603  # what a forked worker inherits: set once, before the fork
         self.renderer = renderer
         self.executor: ProcessPoolExecutor | None = None
-        if workers > 1 and may_fork() and (units is None or units >= SERIAL_JOBS * CHUNK):
+        if workers > 1 and may_fork() and (units is None or units >= SERIAL_JOBS * (1 if heavy else CHUNK)):
             _renderer, _prepare = renderer, prepare
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             self.executor.submit(int).result()  # fork every worker now, while this is the only thread
