@@ -95,3 +95,19 @@ def test_errors_are_cacheable_briefly_and_never_500(corpus_client: TestClient) -
     for url in ["/%00", "/es/articles/%ff%fe", "/api/v1/articles/..%2f..%2fetc", "/api/v1/articles?lang=%00",
                 "/api/oembed?url=javascript:alert(1)", "/embed/qaa/yy", "/" + "a" * 5000]:
         assert corpus_client.get(url).status_code < 500, url
+
+
+def test_header_lists_stay_bounded_and_right(corpus_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server keeps the header lists of a few resources only (a crawl of every resource must not grow
+    it without bound: api/web/serve.py, HEADER_LISTS); one made again after that is the same."""
+    from api.web import serve
+
+    urls = URLS
+    first = {url: corpus_client.get(url, headers={"accept-encoding": "br"}) for url in urls}
+    assert all(r.status_code == 200 for r in first.values())
+    monkeypatch.setattr(serve, "HEADER_LISTS", 2)
+    for _ in range(2):
+        for url in urls:
+            again = corpus_client.get(url, headers={"accept-encoding": "br"})
+            assert again.status_code == 200 and again.content == first[url].content
+            assert dict(again.headers) == dict(first[url].headers), url

@@ -27,6 +27,10 @@ from api.web.http import CSP, KEEP_ON_304, etag_matches, security_headers
 
 Headers = list[tuple[bytes, bytes]]
 UNIQUE = (b"content-length", b"etag")  # header lines that differ for (nearly) every variant
+# Header lists kept at once (those of the pages being read; the rest are made again on their next request).
+# Unbounded, a crawl of all 106,000 resources at 500 articles × 14 locales with handouts grew the server by
+# about 70 MB of lists it would rarely use again.
+HEADER_LISTS = 8192
 
 
 def parse_accept_encoding(header: str) -> set[str]:
@@ -106,6 +110,8 @@ class Site:
         cached = self._headers.get(key)
         if cached is not None:
             return cached
+        if len(self._headers) >= HEADER_LISTS:  # a crawl of every resource: start again from the hot ones
+            self._headers.clear()
         pairs: list[tuple[str, str]] = [
             ("content-type", resource.media_type),
             ("content-length", str(variant.length)),
