@@ -171,7 +171,7 @@ def prepare(drafts: list[Draft], brotli_quality: int, previous: Previous | None)
         if (etag, draft.media_type) in done or (previous is not None and etag in previous.by_etag):
             continue
         done.add((etag, draft.media_type))
-        draft.compressed = list(compress(draft.body, draft.media_type, brotli_quality).items())
+        draft.compressed = _encode(draft.body, etag, draft.media_type, brotli_quality)[1]
 
 
 def _reuse(draft: Draft, previous: Previous | None) -> str:

@@ -23,7 +23,6 @@ no longer matches and a reviewed article reads as ``outdated``.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from collections import Counter
@@ -49,7 +48,7 @@ from api.sources.poread import (
     read_content,
     reviews_from,
 )
-from api.sources.prefetch import Prefetch, content_key
+from api.sources.prefetch import Prefetch, content_key, unchanged
 from api.sources.summaries import ContentSummary, Served, Stats, segments_digest, translation_digests
 
 log = logging.getLogger(__name__)
@@ -270,10 +269,7 @@ class Catalogs:
         return key
 
     def _unchanged(self, path: Path) -> bool:
-        """Whether a file still has the bytes its parse key was made from: what is parsed from it is cached
-        only then (a file edited during the build must not leave its new parse under its old bytes' key)."""
-        digest = self.digests.get(path)
-        return digest is None or hashlib.sha256(path.read_bytes()).hexdigest() == digest
+        return unchanged(path, self.digests.get(path))
 
     def _read_content(self, path: Path, loc: Locale) -> ContentFile | None:
         """A content.po parsed and checked, its problems reported."""

@@ -32,11 +32,17 @@ def content_key(cache: ParseCache, path: Path, loc: Locale, digest: str | None) 
     return cache.key("content-sha256", str(path), loc.folder, digest)
 
 
+def unchanged(path: Path, digest: str | None) -> bool:
+    """Whether a file still has the bytes its parse key was made from (`digest`, if the build hashed it):
+    what is parsed from it is cached only then (a file edited during the build must not leave its new
+    parse under its old bytes' key)."""
+    return digest is None or hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
 def _parse(key: str, path: Path, loc: Locale, cache: ParseCache, digest: str | None) -> None:
-    """In a worker: parse one content.po into the cache, unless it changed since the build hashed it
-    (a file edited during the build must not leave its new parse under its old bytes' key)."""
+    """In a worker: parse one content.po into the cache, unless it changed since the build hashed it."""
     content = read_content(path, loc, cache)
-    if digest is None or hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+    if unchanged(path, digest):
         cache.put(key, content)
 
 
